@@ -1,0 +1,173 @@
+use clap::{Args, ValueEnum};
+
+use crate::cli::Context;
+use crate::errors::{CliResult, user_error};
+use crate::ops::list::{ListReport, report};
+use crate::schema::{BindingSpec, Target};
+use crate::shell::Shell;
+use crate::workspace::{self, Located};
+
+/// List every trigger crate (source, event, modules, bindings, settings) and the declared resources
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Output format
+    #[arg(long, value_name = "FMT", default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+pub fn exec(args: ListArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let Located::Workspace(ws) = workspace::locate(&ctx.load_options(), &ctx.cwd, false)? else {
+        return Err(user_error("no workspace", "run inside a cargo workspace").into());
+    };
+    ws.ensure_valid()?;
+    for d in ws.diagnostics.items() {
+        shell.diagnostic(d);
+    }
+    let report = report(&ws);
+    match args.format {
+        ListFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?;
+            text.push('\n');
+            shell.out(&text);
+        }
+        ListFormat::Table => {
+            if report.triggers.is_empty() {
+                shell.note("this workspace has no trigger crates yet");
+                shell.help("create one with `cargo trigger new --source s3 --bucket photos`");
+            } else {
+                shell.out(&render_triggers(&report));
+            }
+            if !report.resources.is_empty() {
+                if !report.triggers.is_empty() {
+                    shell.out("\n");
+                }
+                shell.out(&render_resources(&report));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn binding_text(spec: &BindingSpec, target: &Target) -> String {
+    let name = match target {
+        Target::Resource(n) => n.clone(),
+        Target::Arn(a) => a.clone(),
+    };
+    match spec {
+        BindingSpec::UserPool => name,
+        BindingSpec::Bucket { events, prefix, suffix } => {
+            let mut filter = String::new();
+            if let Some(p) = prefix {
+                filter.push_str(p);
+            }
+            filter.push('*');
+            if let Some(s) = suffix {
+                filter.push_str(s);
+            }
+            let events: Vec<&str> = events.iter().map(|e| e.trim_start_matches("s3:")).collect();
+            format!("{name}[{} {filter}]", events.join("|"))
+        }
+        BindingSpec::Stream(s) => format!("{name}[{} x{}]", s.starting_position, s.batch_size),
+    }
+}
+
+/// Columns padded to their widest cell, like `cargo tree`'s plain output.
+fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            if c + 1 == cols {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn or_dash(s: String) -> String {
+    if s.is_empty() { "-".into() } else { s }
+}
+
+pub fn render_triggers(report: &ListReport) -> String {
+    let mut rows = vec![
+        [
+            "NAME", "SOURCE", "EVENT", "MODULES", "BINDINGS", "MEMORY", "TIMEOUT", "PATH",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for t in &report.triggers {
+        let event = match (t.event, t.token_version) {
+            (Some(e), Some(v)) => format!("{e} ({})", v.as_str()),
+            (Some(e), None) => e.to_string(),
+            _ => String::new(),
+        };
+        let bindings: Vec<String> = t
+            .typed_bindings
+            .iter()
+            .map(|b| binding_text(&b.spec, &b.target))
+            .collect();
+        let lambda = t.lambda.as_ref();
+        rows.push(vec![
+            t.name.clone(),
+            t.source.to_string(),
+            or_dash(event),
+            or_dash(t.modules.join(",")),
+            or_dash(bindings.join(" ")),
+            or_dash(
+                lambda
+                    .and_then(|l| l.memory)
+                    .map(|m| format!("{m} MB"))
+                    .unwrap_or_default(),
+            ),
+            or_dash(
+                lambda
+                    .and_then(|l| l.timeout)
+                    .map(|s| format!("{s}s"))
+                    .unwrap_or_default(),
+            ),
+            t.path.clone(),
+        ]);
+    }
+    table(&rows)
+}
+
+pub fn render_resources(report: &ListReport) -> String {
+    let mut rows = vec![["RESOURCE", "TYPE", "KIND", "DETAIL"].map(String::from).to_vec()];
+    for r in report.resources.values() {
+        let (kind, detail) = match &r.arn {
+            Some(arn) => ("existing", arn.clone()),
+            None => {
+                let mut d = Vec::new();
+                if let Some(n) = &r.physical_name {
+                    d.push(format!("name={n}"));
+                }
+                if let Some(v) = &r.stream_view {
+                    d.push(format!("stream-view={v}"));
+                }
+                if let Some(s) = r.shard_count {
+                    d.push(format!("shards={s}"));
+                }
+                ("managed", d.join(" "))
+            }
+        };
+        rows.push(vec![r.name.clone(), r.kind.to_string(), kind.into(), or_dash(detail)]);
+    }
+    table(&rows)
+}

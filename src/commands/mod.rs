@@ -1,0 +1,6 @@
+//! One module per subcommand: its clap arguments, turned into the option
+//! struct of its operation.
+
+pub mod binding_args;
+pub mod list;
+pub mod new;

@@ -1,0 +1,125 @@
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::cli::Context;
+use crate::commands::binding_args::BindingArgs;
+use crate::errors::{CliResult, user_error};
+use crate::ops::cognito::CognitoOptions;
+use crate::ops::new::{self, NewOptions};
+use crate::ops::{self as ops, WriteMode};
+use crate::schema::{CognitoEvent, Source, TokenVersion};
+use crate::settings;
+use crate::shell::Shell;
+use crate::workspace::{self, Located};
+
+/// Create a trigger crate from a scaffold (or add modules to a Cognito event's crate), add it to the workspace and record its binding
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// Crate name [default: from the resource, e.g. `photos-s3-trigger`]
+    pub name: Option<String>,
+    /// Event source: cognito, s3, dynamodb or kinesis
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Cognito: the user-pool trigger (repeat for several)
+    #[arg(long, value_name = "EVENT")]
+    pub event: Vec<String>,
+    /// Cognito pre-token-generation: event version v1 or v2
+    #[arg(long, value_name = "VERSION")]
+    pub token_version: Option<String>,
+    /// Cognito: a module to run, in order (repeat for several)
+    #[arg(long = "module", value_name = "MODULE")]
+    pub modules: Vec<String>,
+    /// Cognito: a bundle of modules across events (repeat for several)
+    #[arg(long = "capability", value_name = "CAPABILITY")]
+    pub capabilities: Vec<String>,
+    /// A module setting, KEY=VALUE (repeat for several)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub settings: Vec<String>,
+    /// Directory of the new crate, relative to the workspace root [default: <trigger dir>/<name>]
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub binding: BindingArgs,
+    /// Show the change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl NewArgs {
+    pub fn to_options(&self) -> crate::errors::CargoResult<NewOptions> {
+        let source = self
+            .source
+            .as_deref()
+            .map(|s| {
+                Source::parse(s).ok_or_else(|| {
+                    user_error(
+                        format!("unknown source `{s}`"),
+                        format!("`--source` is one of {}", Source::names()),
+                    )
+                })
+            })
+            .transpose()?;
+        let events = self
+            .event
+            .iter()
+            .map(|e| {
+                CognitoEvent::parse(e).ok_or_else(|| {
+                    user_error(
+                        format!("unknown Cognito event `{e}`"),
+                        format!("`--event` is one of {}", CognitoEvent::names()),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let token_version = self
+            .token_version
+            .as_deref()
+            .map(|v| {
+                TokenVersion::parse(v).ok_or_else(|| {
+                    user_error(
+                        format!("unknown token version `{v}`"),
+                        "`--token-version` is `v1` or `v2`",
+                    )
+                })
+            })
+            .transpose()?;
+        let settings = self
+            .settings
+            .iter()
+            .map(|s| {
+                settings::parse_assignment(s)
+                    .map_err(|why| user_error(format!("invalid `--set`: {why}"), "write `--set NAME=VALUE`"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(NewOptions {
+            name: self.name.clone(),
+            path: self.path.clone(),
+            source,
+            binding: self.binding.to_request(),
+            cognito: CognitoOptions {
+                events,
+                token_version,
+                modules: self.modules.clone(),
+                capabilities: self.capabilities.clone(),
+            },
+            settings,
+        })
+    }
+}
+
+pub fn exec(args: NewArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let opts = args.to_options()?;
+    let mode = WriteMode {
+        dry_run: args.dry_run,
+        locked: ctx.global.no_writes(),
+    };
+    ops::commit(shell, mode, || {
+        let ws = match workspace::locate(&ctx.load_options(), &ctx.cwd, true)? {
+            Located::Workspace(ws) => *ws,
+            Located::Empty { dir } => new::empty_workspace(&dir),
+        };
+        new::plan(&ws, &opts)
+    })?;
+    Ok(())
+}

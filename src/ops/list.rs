@@ -1,0 +1,86 @@
+//! `cargo trigger list`: every trigger crate and every declared resource.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::schema::{Binding, CognitoEvent, FieldValue, Grant, Resource, Source, TokenVersion};
+use crate::workspace::{LambdaSettings, Workspace};
+
+/// The `--format json` document. Its shape is documented in `docs/list-json.md`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ListReport {
+    pub version: u32,
+    pub workspace_root: String,
+    pub trigger_dir: String,
+    pub triggers: Vec<TriggerEntry>,
+    /// Keyed by resource name, with the keys of the metadata schema.
+    pub resources: IndexMap<String, Resource>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TriggerEntry {
+    pub name: String,
+    /// The crate's directory relative to the workspace root.
+    pub path: String,
+    pub source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<CognitoEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_version: Option<TokenVersion>,
+    pub modules: Vec<String>,
+    /// Each binding with the keys of the metadata schema.
+    pub bindings: Vec<Map<String, Value>>,
+    #[serde(skip)]
+    pub typed_bindings: Vec<Binding>,
+    pub permissions: Vec<Map<String, Value>>,
+    #[serde(skip)]
+    pub typed_permissions: Vec<Grant>,
+    /// cargo-lambda's settings for the function, as cargo-lambda reads them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<LambdaSettings>,
+}
+
+pub fn report(ws: &Workspace) -> ListReport {
+    let triggers = ws
+        .trigger_crates()
+        .map(|(m, t)| TriggerEntry {
+            name: m.name.clone(),
+            path: m.rel_dir.clone(),
+            source: t.source,
+            event: t.event,
+            token_version: t.token_version,
+            modules: t.modules.clone(),
+            bindings: t.bindings.iter().map(|b| fields_json(&b.fields(t.source))).collect(),
+            typed_bindings: t.bindings.clone(),
+            permissions: t.permissions.iter().map(|g| fields_json(&g.fields())).collect(),
+            typed_permissions: t.permissions.clone(),
+            lambda: m.lambda.clone(),
+        })
+        .collect();
+    ListReport {
+        version: 1,
+        workspace_root: ws.root.to_string_lossy().into_owned(),
+        trigger_dir: ws.meta.dir.clone(),
+        triggers,
+        resources: ws.meta.resources.clone(),
+    }
+}
+
+/// Schema fields as a JSON object.
+pub fn fields_json(fields: &[(&str, FieldValue)]) -> Map<String, Value> {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                FieldValue::Str(s) => Value::from(s.as_str()),
+                FieldValue::Int(i) => Value::from(*i),
+                FieldValue::Bool(b) => Value::from(*b),
+                FieldValue::List(l) => Value::from(l.clone()),
+            };
+            (k.to_string(), v)
+        })
+        .collect()
+}

@@ -1,0 +1,109 @@
+//! The operations behind the commands. Each takes plain option structs
+//! (never clap types) and a workspace model, and either returns a report or
+//! a [`Planned`] change for [`commit`] to write.
+
+pub mod binding;
+pub mod cognito;
+pub mod list;
+pub mod new;
+pub mod rules;
+
+use std::path::PathBuf;
+
+use crate::errors::{CargoResult, user_error};
+use crate::plan::{ApplyError, Plan, WorkspaceLock};
+use crate::shell::Shell;
+
+/// A status line to print once the change is written.
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub verb: &'static str,
+    pub message: String,
+}
+
+impl Status {
+    pub fn new(verb: &'static str, message: impl Into<String>) -> Self {
+        Status {
+            verb,
+            message: message.into(),
+        }
+    }
+}
+
+/// A change ready to write, with what to say about it.
+pub struct Planned {
+    pub root: PathBuf,
+    pub plan: Plan,
+    pub statuses: Vec<Status>,
+    pub warnings: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// How to write a plan.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriteMode {
+    /// Print the diff; write nothing.
+    pub dry_run: bool,
+    /// `--locked`: fail if anything would change.
+    pub locked: bool,
+}
+
+/// Build a plan and write it. The plan is rebuilt (from what is on disk)
+/// when another run changed a file in between, so concurrent runs on one
+/// workspace never lose each other's edits.
+pub fn commit(shell: &mut Shell, mode: WriteMode, mut build: impl FnMut() -> CargoResult<Planned>) -> CargoResult<()> {
+    const ATTEMPTS: usize = 20;
+    for _ in 0..ATTEMPTS {
+        let planned = build()?;
+        for w in &planned.warnings {
+            shell.warn(w);
+        }
+        if mode.dry_run {
+            shell.diff(&planned.plan.diff(&planned.root));
+            for s in &planned.statuses {
+                shell.status(s.verb, &s.message);
+            }
+            shell.warn("dry run: nothing was written");
+            return Ok(());
+        }
+        if mode.locked && !planned.plan.is_empty() {
+            let files: Vec<String> = planned
+                .plan
+                .changes()
+                .iter()
+                .map(|c| {
+                    format!(
+                        "`{}`",
+                        c.path().strip_prefix(&planned.root).unwrap_or(c.path()).display()
+                    )
+                })
+                .collect();
+            return Err(user_error(
+                format!("`--locked` was passed, but this would change {}", files.join(", ")),
+                "run without `--locked` (or `--frozen`) to write the change",
+            ));
+        }
+        let lock = WorkspaceLock::acquire(&planned.root)?;
+        match planned.plan.apply() {
+            Ok(()) => {
+                drop(lock);
+                for s in &planned.statuses {
+                    shell.status(s.verb, &s.message);
+                }
+                for n in &planned.notes {
+                    shell.note(n);
+                }
+                return Ok(());
+            }
+            Err(ApplyError::Conflict(path)) => {
+                drop(lock);
+                shell.verbose("Retrying", format!("`{}` changed while planning", path.display()));
+            }
+            Err(ApplyError::Failed(e)) => return Err(e),
+        }
+    }
+    Err(user_error(
+        "the workspace kept changing while this command ran",
+        "run it again once other cargo-trigger runs have finished",
+    ))
+}

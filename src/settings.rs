@@ -1,0 +1,135 @@
+//! Validators for module settings, named by scaffold manifests
+//! (`validate = "domain-list"`), shared by `--set` and the prompts.
+
+const VALIDATORS: &[&str] = &[
+    "domain-list",
+    "group-name",
+    "url",
+    "json-object",
+    "name-list",
+    "text",
+    "attempts",
+    "score",
+    "hostname",
+];
+
+pub fn is_validator(name: &str) -> bool {
+    VALIDATORS.contains(&name)
+}
+
+fn is_domain(d: &str) -> bool {
+    let d = d.strip_prefix("*.").or_else(|| d.strip_prefix('.')).unwrap_or(d);
+    let d = d.strip_suffix('.').unwrap_or(d);
+    !d.is_empty()
+        && d.len() <= 253
+        && d.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// Check `value` against validator `name`. The error says what is wrong.
+pub fn validate(name: &str, value: &str) -> Result<(), String> {
+    match name {
+        "domain-list" => {
+            for d in value.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+                if !is_domain(d) {
+                    return Err(format!(
+                        "`{d}` is not a domain (write `example.com`, or `.example.com` to include subdomains)"
+                    ));
+                }
+            }
+            Ok(())
+        }
+        "group-name" => {
+            if value.is_empty() || value.chars().count() > 128 {
+                Err("a group name has 1 to 128 characters".into())
+            } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                Err("a group name has no spaces or control characters".into())
+            } else {
+                Ok(())
+            }
+        }
+        "url" => {
+            let rest = value
+                .strip_prefix("https://")
+                .or_else(|| value.strip_prefix("http://"))
+                .ok_or_else(|| "a URL starts with `https://` (or `http://`)".to_string())?;
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            if host.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                Err(format!("`{value}` is not a URL"))
+            } else {
+                Ok(())
+            }
+        }
+        "json-object" => match serde_json::from_str::<serde_json::Value>(value) {
+            Ok(serde_json::Value::Object(_)) => Ok(()),
+            Ok(_) => Err("expected a JSON object, e.g. `{\"plan\": \"pro\"}`".into()),
+            Err(e) => Err(format!("not valid JSON: {e}")),
+        },
+        "name-list" => {
+            for n in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                if n.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    return Err(format!("`{n}` contains white space"));
+                }
+            }
+            Ok(())
+        }
+        "text" => {
+            if value.chars().any(|c| c.is_control() && c != '\n') {
+                Err("control characters are not allowed".into())
+            } else {
+                Ok(())
+            }
+        }
+        "attempts" => match value.parse::<u32>() {
+            Ok(1..=10) => Ok(()),
+            _ => Err("a whole number from 1 to 10".into()),
+        },
+        "score" => match value.parse::<f64>() {
+            Ok(s) if (0.0..=1.0).contains(&s) => Ok(()),
+            _ => Err("a number from 0.0 to 1.0".into()),
+        },
+        "hostname" => {
+            if value.is_empty() || is_domain(value) && !value.starts_with('.') && !value.starts_with('*') {
+                Ok(())
+            } else {
+                Err(format!("`{value}` is not a host name"))
+            }
+        }
+        other => Err(format!("unknown validator `{other}`")),
+    }
+}
+
+/// `KEY=VALUE` from `--set`.
+pub fn parse_assignment(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("`{s}` is not `KEY=VALUE`"))?;
+    let k = k.trim();
+    if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || k.as_bytes()[0].is_ascii_digit() {
+        return Err(format!("`{k}` is not an environment variable name"));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains() {
+        assert!(validate("domain-list", "mailinator.com, .spam.example,*.x.org, EXAMPLE.COM.").is_ok());
+        assert!(validate("domain-list", "bad domain.com").is_err());
+        assert!(validate("domain-list", "a@b.com").is_err());
+        assert!(validate("domain-list", "").is_ok());
+    }
+
+    #[test]
+    fn assignments() {
+        assert_eq!(parse_assignment("A_B=x=y").unwrap(), ("A_B".into(), "x=y".into()));
+        assert!(parse_assignment("1A=x").is_err());
+        assert!(parse_assignment("novalue").is_err());
+    }
+}

@@ -1,0 +1,390 @@
+//! The workspace model: one `cargo metadata --no-deps` run, read into the
+//! trigger crates, their metadata and the workspace's resources. The same
+//! output feeds cargo-lambda-metadata, so the function settings are read the
+//! way `cargo lambda` reads them, without running cargo twice.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context as _;
+use cargo_lambda_metadata::cargo::CargoMetadata as LambdaCargoMetadata;
+use cargo_lambda_metadata::config::{ConfigOptions, FunctionNames, load_config_without_cli_flags};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::errors::{CargoResult, user_error};
+use crate::schema::{self, Resource, Source, TriggerMeta, WorkspaceMeta};
+
+/// How to find and read the workspace (cargo's common flags).
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub manifest_path: Option<PathBuf>,
+    pub offline: bool,
+    pub locked: bool,
+    pub frozen: bool,
+}
+
+/// Where a command runs.
+#[derive(Debug)]
+pub enum Located {
+    Workspace(Box<Workspace>),
+    /// No Cargo.toml here or above: `new` makes a virtual workspace in `dir`.
+    Empty {
+        dir: PathBuf,
+    },
+}
+
+/// A function's effective cargo-lambda settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct LambdaSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u32>,
+    pub env: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracing: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<String>,
+    pub arm64: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// One workspace member.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub name: String,
+    pub manifest_path: PathBuf,
+    pub dir: PathBuf,
+    /// `dir` relative to the workspace root, `/`-separated.
+    pub rel_dir: String,
+    pub bins: Vec<String>,
+    pub trigger: Option<TriggerMeta>,
+    /// Present for trigger crates whose cargo-lambda config could be read.
+    pub lambda: Option<LambdaSettings>,
+}
+
+impl Member {
+    /// The manifest path relative to the workspace root, for messages.
+    pub fn rel_manifest(&self) -> PathBuf {
+        if self.rel_dir.is_empty() {
+            PathBuf::from("Cargo.toml")
+        } else {
+            Path::new(&self.rel_dir).join("Cargo.toml")
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub root_manifest: PathBuf,
+    /// The root manifest has no `[package]`.
+    pub is_virtual: bool,
+    pub meta: WorkspaceMeta,
+    pub members: Vec<Member>,
+    pub diagnostics: Diagnostics,
+    pub target_dir: PathBuf,
+}
+
+impl Workspace {
+    pub fn trigger_crates(&self) -> impl Iterator<Item = (&Member, &TriggerMeta)> {
+        self.members.iter().filter_map(|m| m.trigger.as_ref().map(|t| (m, t)))
+    }
+
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.name == name)
+    }
+
+    pub fn resource(&self, name: &str) -> Option<&Resource> {
+        self.meta.resources.get(name)
+    }
+
+    /// The directory new trigger crates go into.
+    pub fn trigger_dir(&self) -> PathBuf {
+        self.root.join(&self.meta.dir)
+    }
+
+    pub fn rel(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    /// Fail when the workspace's metadata has errors, listing each of them.
+    pub fn ensure_valid(&self) -> CargoResult<()> {
+        let errors: Vec<&Diagnostic> = self.diagnostics.errors().collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        let mut message = format!(
+            "the workspace's trigger metadata has {} error{}:",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        for d in &errors {
+            message.push_str(&format!("\n  {}: {}", d.location(), d.message));
+        }
+        Err(user_error(
+            message,
+            "fix them (`cargo trigger check` explains each one), then run the command again",
+        ))
+    }
+
+    /// Crate names that are members.
+    pub fn member_names(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|m| m.name.as_str())
+    }
+
+    /// The crate for `name`, or an error listing the trigger crates.
+    pub fn require_member(&self, name: &str) -> CargoResult<&Member> {
+        self.member(name).ok_or_else(|| {
+            let known: Vec<&str> = self.member_names().collect();
+            user_error(
+                format!("no workspace member is named `{name}`"),
+                if known.is_empty() {
+                    "the workspace has no members yet".to_string()
+                } else {
+                    format!("the members are {}", schema::quoted(&known))
+                },
+            )
+        })
+    }
+}
+
+/// Find Cargo.toml from `dir` upward.
+fn find_manifest(mut dir: &Path) -> Option<PathBuf> {
+    loop {
+        let candidate = dir.join("Cargo.toml");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = dir.parent()?;
+    }
+}
+
+/// Run `cargo metadata --no-deps` and return its JSON text.
+fn cargo_metadata_json(manifest: &Path, opts: &LoadOptions) -> CargoResult<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["metadata", "--no-deps", "--format-version", "1", "--manifest-path"])
+        .arg(manifest);
+    if opts.offline {
+        cmd.arg("--offline");
+    }
+    if opts.locked {
+        cmd.arg("--locked");
+    }
+    if opts.frozen {
+        cmd.arg("--frozen");
+    }
+    cmd.env_remove("CARGO_TRIGGER_CHILD");
+    let out = cmd.output().context("failed to run `cargo metadata`")?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = stderr.trim().trim_start_matches("error: ");
+        return Err(user_error(
+            format!("`cargo metadata` could not read the workspace: {stderr}"),
+            "fix the manifest that cargo names, then run the command again",
+        ));
+    }
+    String::from_utf8(out.stdout).context("`cargo metadata` printed invalid UTF-8")
+}
+
+/// Locate the workspace for `opts` (from `cwd` when no `--manifest-path`).
+pub fn locate(opts: &LoadOptions, cwd: &Path, allow_empty: bool) -> CargoResult<Located> {
+    let manifest = match &opts.manifest_path {
+        Some(p) => {
+            let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
+            if p.file_name().is_none_or(|n| n != "Cargo.toml") {
+                return Err(user_error(
+                    format!("the manifest path `{}` must end in `Cargo.toml`", p.display()),
+                    "pass the path of a Cargo.toml, e.g. `--manifest-path app/Cargo.toml`",
+                ));
+            }
+            if !p.is_file() {
+                let parent = p.parent().unwrap_or(cwd);
+                if allow_empty && !parent.is_file() {
+                    // `new` makes the folder and a workspace in it.
+                    return Ok(Located::Empty {
+                        dir: parent.to_path_buf(),
+                    });
+                }
+                return Err(user_error(
+                    format!("the manifest path `{}` does not exist", p.display()),
+                    "pass the path of an existing Cargo.toml",
+                ));
+            }
+            p
+        }
+        None => match find_manifest(cwd) {
+            Some(p) => p,
+            None if allow_empty => return Ok(Located::Empty { dir: cwd.to_path_buf() }),
+            None => {
+                return Err(user_error(
+                    format!(
+                        "could not find `Cargo.toml` in `{}` or any parent directory",
+                        cwd.display()
+                    ),
+                    "run the command inside a cargo workspace, or pass `--manifest-path`",
+                ));
+            }
+        },
+    };
+    Ok(Located::Workspace(Box::new(load(&manifest, opts)?)))
+}
+
+/// Read the workspace that `manifest` belongs to.
+pub fn load(manifest: &Path, opts: &LoadOptions) -> CargoResult<Workspace> {
+    let json = cargo_metadata_json(manifest, opts)?;
+    from_metadata_json(&json)
+}
+
+/// Build the model from `cargo metadata --format-version 1` output.
+pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
+    let metadata = cargo_metadata::MetadataCommand::parse(json).context("failed to parse `cargo metadata` output")?;
+    let root: PathBuf = metadata.workspace_root.clone().into();
+    let root_manifest = root.join("Cargo.toml");
+    let mut diags = Diagnostics::default();
+    let ws_meta = schema::parse_workspace(&metadata.workspace_metadata, Path::new("Cargo.toml"), &mut diags);
+    let is_virtual = metadata.root_package().is_none();
+
+    let member_ids: std::collections::HashSet<_> = metadata.workspace_members.iter().collect();
+    let mut members = Vec::new();
+    for pkg in metadata.packages.iter().filter(|p| member_ids.contains(&p.id)) {
+        let manifest_path: PathBuf = pkg.manifest_path.clone().into();
+        let dir = manifest_path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let rel_dir = dir
+            .strip_prefix(&root)
+            .unwrap_or(&dir)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let rel_manifest = if rel_dir.is_empty() {
+            PathBuf::from("Cargo.toml")
+        } else {
+            Path::new(&rel_dir).join("Cargo.toml")
+        };
+        let trigger = schema::parse_trigger(&pkg.metadata, &rel_manifest, &mut diags);
+        let bins = pkg
+            .targets
+            .iter()
+            .filter(|t| t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Bin)))
+            .map(|t| t.name.clone())
+            .collect();
+        members.push(Member {
+            name: pkg.name.to_string(),
+            manifest_path,
+            dir,
+            rel_dir,
+            bins,
+            trigger,
+            lambda: None,
+        });
+    }
+    members.sort_by(|a, b| a.name.cmp(&b.name));
+
+    if members.iter().any(|m| m.trigger.is_some()) {
+        read_lambda_settings(json, &root, &mut members, &mut diags)?;
+    }
+
+    if !diags.is_empty() {
+        diags.resolve_lines(&root);
+    }
+    Ok(Workspace {
+        root,
+        root_manifest,
+        is_virtual,
+        meta: ws_meta,
+        members,
+        diagnostics: diags,
+        target_dir: metadata.target_directory.into(),
+    })
+}
+
+/// cargo-lambda's view of each trigger crate, read by cargo-lambda-metadata
+/// from the same `cargo metadata` output (its own cargo_metadata version).
+fn read_lambda_settings(json: &str, root: &Path, members: &mut [Member], diags: &mut Diagnostics) -> CargoResult<()> {
+    let mut one: LambdaCargoMetadata =
+        serde_json::from_str(json).context("failed to read `cargo metadata` output for cargo-lambda")?;
+    let packages = std::mem::take(&mut one.packages);
+    for member in members.iter_mut().filter(|m| m.trigger.is_some()) {
+        // cargo-lambda looks each function up among all packages; give it a
+        // view with just this package and the workspace metadata, which is
+        // what it reads for one function, so a large workspace stays linear.
+        one.packages = packages.iter().filter(|p| p.name == member.name).cloned().collect();
+        let options = ConfigOptions {
+            names: FunctionNames::from_package(&member.name),
+            global: Some(root.join("CargoLambda.toml")),
+            ..Default::default()
+        };
+        match load_config_without_cli_flags(&one, &options) {
+            Ok(config) => {
+                let f = &config.deploy.function_config;
+                let target = config
+                    .build
+                    .cargo_opts
+                    .common
+                    .target
+                    .first()
+                    .cloned()
+                    .unwrap_or_default();
+                member.lambda = Some(LambdaSettings {
+                    memory: f.memory.as_ref().map(|m| i32::from(m) as u32),
+                    timeout: f.timeout.as_ref().map(|t| i32::from(t) as u32),
+                    env: config.env.into_iter().collect(),
+                    tracing: f.tracing.as_ref().map(|t| t.as_str().to_string()),
+                    layers: f.layer.clone().unwrap_or_default(),
+                    arm64: config.build.arm64 || target.starts_with("aarch64"),
+                    runtime: f.runtime.clone(),
+                    description: f.description.clone(),
+                    role: f.role.clone(),
+                });
+            }
+            Err(e) => {
+                let message = format!("cargo-lambda cannot read this function's settings: {e}");
+                diags.push(
+                    Diagnostic::error(
+                        "lambda-config",
+                        &member.rel_manifest(),
+                        "package.metadata.lambda",
+                        message,
+                    )
+                    .with_help(
+                        "fix `[package.metadata.lambda]` as cargo-lambda documents it (e.g. `memory` is 128 to 10240)",
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Workspace {
+    /// Trigger crates bound to `resource` (by name).
+    pub fn bound_to<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = (&'a Member, usize)> + 'a {
+        self.trigger_crates().flat_map(move |(m, t)| {
+            t.bindings
+                .iter()
+                .enumerate()
+                .filter(move |(_, b)| matches!(&b.target, schema::Target::Resource(r) if r == resource))
+                .map(move |(i, _)| (m, i))
+        })
+    }
+
+    /// Declared resources that a `source` binding can name.
+    pub fn resources_for(&self, source: Source) -> Vec<&Resource> {
+        self.meta
+            .resources
+            .values()
+            .filter(|r| r.kind.source() == source)
+            .collect()
+    }
+}

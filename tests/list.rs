@@ -1,0 +1,123 @@
+//! `cargo trigger list` over fixture workspaces of every shape.
+
+mod support;
+
+use snapbox::{assert_data_eq, file};
+use support::{run, workspace};
+
+#[test]
+fn virtual_workspace_table() {
+    let ws = workspace("virtual");
+    let r = run(ws.path(), &["list"]).success();
+    assert_data_eq!(r.stdout.clone(), file!["snapshots/list-virtual.txt"]);
+}
+
+#[test]
+fn virtual_workspace_json() {
+    let ws = workspace("virtual");
+    let r = run(ws.path(), &["list", "--format", "json"]).success();
+    assert_data_eq!(r.stdout.clone(), file!["snapshots/list-virtual.json"]);
+    // It is JSON, and stable: a second run prints the same bytes.
+    let again = run(ws.path(), &["list", "--format", "json"]).success();
+    assert_eq!(r.stdout, again.stdout);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["triggers"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn list_from_a_member_directory_and_with_manifest_path() {
+    let ws = workspace("virtual");
+    let from_member = run(
+        &ws.path().join("triggers/photos-s3-trigger"),
+        &["list", "--format", "json"],
+    )
+    .success();
+    let from_root = run(ws.path(), &["list", "--format", "json"]).success();
+    let triggers = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["triggers"].clone();
+    assert_eq!(triggers(&from_member.stdout), triggers(&from_root.stdout));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let manifest = ws.path().join("Cargo.toml");
+    let r = run(
+        elsewhere.path(),
+        &[
+            "list",
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    )
+    .success();
+    assert!(r.stdout.contains("\"users-pre-sign-up\""));
+}
+
+#[test]
+fn root_package_workspace() {
+    let ws = workspace("root-package");
+    let r = run(ws.path(), &["list"]).success();
+    assert_data_eq!(r.stdout.clone(), file!["snapshots/list-root-package.txt"]);
+    let r = run(ws.path(), &["list", "--format", "json"]).success();
+    assert_data_eq!(r.stdout.clone(), file!["snapshots/list-root-package.json"]);
+}
+
+#[test]
+fn single_crate_that_is_a_trigger() {
+    let ws = workspace("single-crate");
+    let r = run(ws.path(), &["list", "--format", "json"]).success();
+    assert_data_eq!(r.stdout.clone(), file!["snapshots/list-single-crate.json"]);
+}
+
+#[test]
+fn nested_globs_without_triggers() {
+    let ws = workspace("nested-globs");
+    let r = run(ws.path(), &["list"]).success();
+    assert_eq!(r.stdout, "");
+    assert_data_eq!(r.stderr.clone(), file!["snapshots/list-no-triggers.stderr"]);
+    let r = run(ws.path(), &["list", "--format", "json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["triggers"], serde_json::json!([]));
+}
+
+#[test]
+fn empty_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["list"]).failure();
+    assert_eq!(r.code, 101);
+    assert!(r.stderr.contains("could not find `Cargo.toml`"), "{}", r.stderr);
+    assert!(r.stderr.contains("help: "), "{}", r.stderr);
+}
+
+#[test]
+fn bad_metadata_names_file_key_and_line() {
+    let ws = workspace("bad-metadata");
+    let before = support::snapshot(ws.path());
+    let r = run(ws.path(), &["list"]).failure();
+    assert_data_eq!(r.stderr.clone(), file!["snapshots/list-bad-metadata.stderr"]);
+    assert_eq!(support::snapshot(ws.path()), before);
+}
+
+#[test]
+fn missing_manifest_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["list", "--manifest-path", "nope/Cargo.toml"]).failure();
+    assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+}
+
+#[test]
+fn malformed_cargo_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[workspace\nmembers = [").unwrap();
+    let r = run(dir.path(), &["list"]).failure();
+    assert!(r.stderr.contains("Cargo.toml"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap(),
+        "[workspace\nmembers = ["
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["list", "--format", "yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
