@@ -390,6 +390,16 @@ impl Manifest {
         true
     }
 
+    /// Is `[dependencies].name` inherited (`workspace = true`)?
+    pub fn dependency_inherits(&self, name: &str) -> bool {
+        self.table_ref(&["dependencies"])
+            .and_then(|t| t.get(name))
+            .and_then(|i| i.as_table_like())
+            .and_then(|t| t.get("workspace"))
+            .and_then(|w| w.as_bool())
+            .unwrap_or(false)
+    }
+
     /// Does `[workspace.dependencies]` exist?
     pub fn has_workspace_dependencies(&self) -> bool {
         self.table_ref(&["workspace", "dependencies"]).is_some()

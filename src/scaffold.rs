@@ -564,7 +564,7 @@ mod tests {
     #[test]
     fn the_embedded_catalog_loads() {
         let c = catalog();
-        for s in [Source::S3, Source::Dynamodb, Source::Kinesis] {
+        for s in Source::ALL {
             let scaffold = c.for_source(s);
             assert!(
                 scaffold.files.iter().any(|(p, _)| p == "src/main.rs"),

@@ -244,7 +244,10 @@ pub fn plan_crate(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>, p
     // Files from the scaffold.
     for (path, template) in &draft.scaffold.files {
         let text = cat.render(template, &draft.context)?;
-        plan.create(draft.dir.join(path), text)?;
+        // A template that renders to nothing is a file this crate does not get.
+        if !text.trim().is_empty() {
+            plan.create(draft.dir.join(path), text)?;
+        }
     }
     for (path, text) in &draft.extra_files {
         plan.create(draft.dir.join(path), text.clone())?;
