@@ -73,6 +73,9 @@ impl GlobalArgs {
 pub enum Command {
     New(Box<commands::new::NewArgs>),
     List(commands::list::ListArgs),
+    Wire(Box<commands::wire::WireArgs>),
+    Unwire(commands::wire::UnwireArgs),
+    Check(commands::check::CheckArgs),
 }
 
 impl Cli {
@@ -119,6 +122,9 @@ pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
     match args.command {
         Command::New(a) => commands::new::exec(*a, &ctx, shell),
         Command::List(a) => commands::list::exec(a, &ctx, shell),
+        Command::Wire(a) => commands::wire::exec_wire(*a, &ctx, shell),
+        Command::Unwire(a) => commands::wire::exec_unwire(a, &ctx, shell),
+        Command::Check(a) => commands::check::exec(a, &ctx, shell),
     }
 }
 

@@ -499,12 +499,25 @@ fn insert_formatted(arr: &mut Array, index: usize, item: &str) {
     let multi_line = arr.iter().any(|v| prefix_of(v).contains('\n'));
     let mut value = Value::from(item);
     if multi_line {
-        let template = arr
-            .iter()
-            .map(prefix_of)
-            .find(|p| p.contains('\n'))
-            .unwrap_or_else(|| "\n    ".to_string());
-        value.decor_mut().set_prefix(template);
+        // A comment after an element's comma is in the next element's
+        // prefix: the new element takes that prefix over, so the comment
+        // stays on its line, and the displaced element keeps the indent.
+        let indent = |p: &str| format!("\n{}", p.rsplit('\n').next().unwrap_or("    "));
+        let (prefix, displaced) = match arr.get(index) {
+            Some(next) => {
+                let p = prefix_of(next);
+                let i = indent(&p);
+                (p, Some(i))
+            }
+            None => {
+                let p = arr.iter().last().map(prefix_of).unwrap_or_else(|| "\n    ".into());
+                (indent(&p), None)
+            }
+        };
+        if let (Some(i), Some(next)) = (displaced, arr.get_mut(index)) {
+            next.decor_mut().set_prefix(i);
+        }
+        value.decor_mut().set_prefix(prefix);
         value.decor_mut().set_suffix("");
     } else if index == 0 && !arr.is_empty() {
         let first = arr.get(0).map(prefix_of).unwrap_or_default();

@@ -73,6 +73,9 @@ pub struct Setting {
     pub help: Option<String>,
     #[serde(default)]
     pub default: Option<String>,
+    /// A valid value for docs and tests (required settings have no default).
+    #[serde(default)]
+    pub example: Option<String>,
     /// A validator name: see [`crate::settings`].
     #[serde(default)]
     pub validate: Option<String>,
@@ -306,6 +309,15 @@ impl Catalog {
                         .collect::<CargoResult<Vec<_>>>()?;
                     check_deps(&mname, &mm.dependencies, &dependencies)?;
                     for s in &mm.settings {
+                        for value in s.example.iter().chain(s.default.iter()) {
+                            if let Some(v) = &s.validate
+                                && !value.is_empty()
+                            {
+                                crate::settings::validate(v, value).map_err(|why| {
+                                    anyhow::anyhow!("module `{mname}`: `{}` example/default `{value}`: {why}", s.env)
+                                })?;
+                            }
+                        }
                         if let Some(v) = &s.validate
                             && !crate::settings::is_validator(v)
                         {

@@ -93,7 +93,9 @@ fn stream_and_bucket_scaffolds_build_and_pass_their_tests() {
             "--resource-name",
             "acme-media",
             "--prefix",
-            "incoming/",
+            // Quotes, braces, a backslash and unicode must be escaped in the
+            // generated Rust and TOML.
+            "in \"q\" {{x}} \\ é/",
             "--suffix",
             ".png",
             "--events",
@@ -199,4 +201,116 @@ fn generated_crates_inherit_workspace_dependencies() {
     assert!(member.contains("[lints]\nworkspace = true"), "{member}");
     let output = cargo_test(ws);
     assert!(tests_run(&output, "photos_s3_trigger") >= 4, "{output}");
+}
+
+/// `--set` flags for every required (non-secret) setting of `module`, from
+/// the scaffold's own example values.
+fn example_settings(module: &str) -> Vec<String> {
+    let m = cargo_trigger::scaffold::catalog().module(module).unwrap();
+    m.settings
+        .iter()
+        .filter(|s| !s.secret && s.required)
+        .map(|s| {
+            let v = s
+                .example
+                .clone()
+                .or(s.default.clone())
+                .unwrap_or_else(|| panic!("{module}: {} has no example", s.env));
+            format!("{}={v}", s.env)
+        })
+        .collect()
+}
+
+#[test]
+fn cognito_scaffolds_build_and_pass_their_tests() {
+    use cargo_trigger::schema::CognitoEvent;
+    let cat = cargo_trigger::scaffold::catalog();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let mut crates: Vec<(String, usize)> = Vec::new();
+    // Every event, with its default module, on one pool (v2 tokens on another).
+    for e in CognitoEvent::ALL {
+        new(
+            ws,
+            &["--source", "cognito", "--event", e.as_str(), "--user-pool", "users"],
+        );
+        crates.push((format!("users_{}", e.as_str().replace('-', "_")), 3));
+    }
+    new(
+        ws,
+        &[
+            "--source",
+            "cognito",
+            "--event",
+            "pre-token-generation",
+            "--token-version",
+            "v2",
+            "--user-pool",
+            "admins",
+        ],
+    );
+    crates.push(("admins_pre_token_generation".into(), 3));
+    // Every module, followed by `custom`, on every event it serves (and
+    // both token versions), each on its own pool.
+    let mut n = 0;
+    for m in cat.modules.values().filter(|m| m.name != "custom") {
+        for e in &m.events {
+            let versions: &[&str] = if *e == CognitoEvent::PreTokenGeneration {
+                &["v1", "v2"]
+            } else {
+                &["v1"]
+            };
+            for v in versions {
+                n += 1;
+                let pool = format!("m{n}");
+                let mut args: Vec<String> = ["--source", "cognito", "--event", e.as_str(), "--token-version", v]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                if *e != CognitoEvent::PreTokenGeneration {
+                    args.truncate(4);
+                }
+                for a in ["--module", &m.name, "--module", "custom", "--user-pool", &pool] {
+                    args.push(a.to_string());
+                }
+                for s in example_settings(&m.name) {
+                    args.push("--set".into());
+                    args.push(s);
+                }
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                new(ws, &args);
+                crates.push((format!("{pool}_{}", e.as_str().replace('-', "_")), 4));
+            }
+        }
+    }
+    // Every capability, on its own pool.
+    for (i, cap) in cat.capabilities.values().enumerate() {
+        let pool = format!("cap{i}");
+        let mut args: Vec<String> = vec![
+            "--source".into(),
+            "cognito".into(),
+            "--capability".into(),
+            cap.name.clone(),
+        ];
+        args.extend(["--user-pool".to_string(), pool.clone()]);
+        for module in cap.modules.values() {
+            for s in example_settings(module) {
+                args.push("--set".into());
+                args.push(s);
+            }
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        new(ws, &args);
+        for event in cap.modules.keys() {
+            crates.push((format!("{pool}_{}", event.replace('-', "_")), 3));
+        }
+    }
+    let output = cargo_test(ws);
+    for (krate, min) in &crates {
+        let ran = tests_run(&output, krate);
+        assert!(
+            ran >= *min,
+            "{krate}: {ran} tests ran, expected at least {min}\n{output}"
+        );
+    }
 }

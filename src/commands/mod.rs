@@ -2,5 +2,7 @@
 //! struct of its operation.
 
 pub mod binding_args;
+pub mod check;
 pub mod list;
 pub mod new;
+pub mod wire;

@@ -3,10 +3,12 @@
 //! a [`Planned`] change for [`commit`] to write.
 
 pub mod binding;
+pub mod check;
 pub mod cognito;
 pub mod list;
 pub mod new;
 pub mod rules;
+pub mod wire;
 
 use std::path::PathBuf;
 

@@ -200,10 +200,12 @@ pub fn check_sites(sites: &[Site<'_>], resources: &[&Resource]) -> Vec<Diagnosti
                                 &b.file,
                                 b.key(),
                                 format!(
-                                    "bucket {}: `{}`'s notification overlaps `{}`'s ({} with overlapping prefix and suffix); S3 rejects overlapping configurations",
+                                    "bucket {}: `{}` binding [{}] overlaps `{}` binding [{}] ({} with overlapping prefix and suffix); S3 rejects overlapping notification configurations",
                                     label(&b.binding.target),
                                     b.crate_name,
+                                    b.index,
                                     a.crate_name,
+                                    a.index,
                                     shared.join(", ")
                                 ),
                             )

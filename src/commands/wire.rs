@@ -1,0 +1,140 @@
+use clap::Args;
+
+use crate::cli::Context;
+use crate::commands::binding_args::BindingArgs;
+use crate::errors::{CargoResult, CliResult, user_error};
+use crate::ops::wire::{self, UnwireOptions, WireOptions};
+use crate::ops::{self, WriteMode};
+use crate::schema::{CognitoEvent, Source, TokenVersion};
+use crate::shell::Shell;
+use crate::workspace::{self, Located, Workspace};
+
+/// Add a binding to a crate (adopting an existing Lambda crate with `--source`)
+#[derive(Args, Debug)]
+pub struct WireArgs {
+    /// The crate to bind
+    #[arg(value_name = "CRATE")]
+    pub krate: String,
+    /// Adopt a crate that is not a trigger crate yet, as this source
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Cognito: the event an adopted crate handles
+    #[arg(long, value_name = "EVENT")]
+    pub event: Option<String>,
+    /// Cognito pre-token-generation: v1 or v2 (adoption)
+    #[arg(long, value_name = "VERSION")]
+    pub token_version: Option<String>,
+    /// Declare the named resource if it is not declared yet
+    #[arg(long)]
+    pub create: bool,
+    #[command(flatten)]
+    pub binding: BindingArgs,
+    /// Show the change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Remove a binding from a crate
+#[derive(Args, Debug)]
+pub struct UnwireArgs {
+    /// The crate to unbind
+    #[arg(value_name = "CRATE")]
+    pub krate: String,
+    /// The binding's target: a resource name or ARN
+    #[arg(value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The binding's position in the crate's list (0-based), when several share a target
+    #[arg(long, value_name = "N")]
+    pub index: Option<usize>,
+    /// Remove every binding of the crate
+    #[arg(long, conflicts_with_all = ["target", "index"])]
+    pub all: bool,
+    /// Also remove resource declarations no binding uses any more
+    #[arg(long)]
+    pub prune: bool,
+    /// Show the change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub(crate) fn load(ctx: &Context) -> CargoResult<Workspace> {
+    match workspace::locate(&ctx.load_options(), &ctx.cwd, false)? {
+        Located::Workspace(ws) => Ok(*ws),
+        Located::Empty { .. } => unreachable!("locate without allow_empty"),
+    }
+}
+
+pub fn parse_source(s: Option<&str>) -> CargoResult<Option<Source>> {
+    s.map(|s| {
+        Source::parse(s).ok_or_else(|| {
+            user_error(
+                format!("unknown source `{s}`"),
+                format!("`--source` is one of {}", Source::names()),
+            )
+        })
+    })
+    .transpose()
+}
+
+pub fn parse_event(e: Option<&str>) -> CargoResult<Option<CognitoEvent>> {
+    e.map(|e| {
+        CognitoEvent::parse(e).ok_or_else(|| {
+            user_error(
+                format!("unknown Cognito event `{e}`"),
+                format!("`--event` is one of {}", CognitoEvent::names()),
+            )
+        })
+    })
+    .transpose()
+}
+
+pub fn parse_token_version(v: Option<&str>) -> CargoResult<Option<TokenVersion>> {
+    v.map(|v| {
+        TokenVersion::parse(v).ok_or_else(|| {
+            user_error(
+                format!("unknown token version `{v}`"),
+                "`--token-version` is `v1` or `v2`",
+            )
+        })
+    })
+    .transpose()
+}
+
+impl WireArgs {
+    pub fn to_options(&self) -> CargoResult<WireOptions> {
+        Ok(WireOptions {
+            krate: self.krate.clone(),
+            source: parse_source(self.source.as_deref())?,
+            event: parse_event(self.event.as_deref())?,
+            token_version: parse_token_version(self.token_version.as_deref())?,
+            binding: self.binding.to_request(),
+            create: self.create,
+        })
+    }
+}
+
+pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let opts = args.to_options()?;
+    let mode = WriteMode {
+        dry_run: args.dry_run,
+        locked: ctx.global.no_writes(),
+    };
+    ops::commit(shell, mode, || wire::plan_wire(&load(ctx)?, &opts))?;
+    Ok(())
+}
+
+pub fn exec_unwire(args: UnwireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let opts = UnwireOptions {
+        krate: args.krate,
+        target: args.target,
+        index: args.index,
+        all: args.all,
+        prune: args.prune,
+    };
+    let mode = WriteMode {
+        dry_run: args.dry_run,
+        locked: ctx.global.no_writes(),
+    };
+    ops::commit(shell, mode, || wire::plan_unwire(&load(ctx)?, &opts))?;
+    Ok(())
+}

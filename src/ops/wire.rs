@@ -1,0 +1,305 @@
+//! `cargo trigger wire` and `unwire`: add or remove a binding of a crate,
+//! under the binding rules. `wire` also adopts an existing Lambda crate
+//! (one without `[package.metadata.trigger]`) when given `--source`.
+
+use std::collections::BTreeSet;
+
+use crate::errors::{CargoResult, user_error};
+use crate::manifest::Manifest;
+use crate::ops::binding::{self, BindingRequest};
+use crate::ops::new::{self, describe_binding};
+use crate::ops::{Planned, Status, rules};
+use crate::plan::Plan;
+use crate::schema::{CognitoEvent, FieldValue, Source, Target, TokenVersion};
+use crate::workspace::Workspace;
+
+const TRIGGER: [&str; 3] = ["package", "metadata", "trigger"];
+const RESOURCES: [&str; 4] = ["workspace", "metadata", "trigger", "resources"];
+
+#[derive(Clone, Debug, Default)]
+pub struct WireOptions {
+    pub krate: String,
+    /// For a crate that is not a trigger crate yet.
+    pub source: Option<Source>,
+    pub event: Option<CognitoEvent>,
+    pub token_version: Option<TokenVersion>,
+    pub binding: BindingRequest,
+    /// Declare an unknown resource name instead of refusing it.
+    pub create: bool,
+}
+
+pub fn plan_wire(ws: &Workspace, opts: &WireOptions) -> CargoResult<Planned> {
+    ws.ensure_valid()?;
+    let member = ws.require_member(&opts.krate)?;
+    let mut statuses = Vec::new();
+    let mut warnings = Vec::new();
+    let (source, event, version, adopting) = match &member.trigger {
+        Some(t) => {
+            if let Some(s) = opts.source
+                && s != t.source
+            {
+                return Err(user_error(
+                    format!("`{}` is a `{}` trigger, not `{s}`", member.name, t.source),
+                    "leave `--source` out to add a binding of its own source",
+                ));
+            }
+            if let Some(e) = opts.event
+                && Some(e) != t.event
+            {
+                return Err(user_error(
+                    format!(
+                        "`{}` handles `{}`; `--event {e}` does not apply",
+                        member.name,
+                        t.event.map(|e| e.as_str()).unwrap_or("-")
+                    ),
+                    "leave `--event` out, or wire a crate that handles that event",
+                ));
+            }
+            (t.source, t.event, t.token_version(), false)
+        }
+        None => {
+            let source = opts.source.ok_or_else(|| {
+                user_error(
+                    format!("`{}` is not a trigger crate yet", member.name),
+                    format!("pass `--source` (one of {}) to adopt it as one", Source::names()),
+                )
+            })?;
+            if member.bins.is_empty() {
+                return Err(user_error(
+                    format!(
+                        "`{}` has no binary target, so it cannot be a Lambda function",
+                        member.name
+                    ),
+                    "a trigger crate is one bin (`src/main.rs` calling `lambda_runtime::run`)",
+                ));
+            }
+            let event = match source {
+                Source::Cognito => Some(opts.event.ok_or_else(|| {
+                    user_error(
+                        "adopting a crate as a Cognito trigger needs its event",
+                        format!("pass `--event` (one of {})", CognitoEvent::names()),
+                    )
+                })?),
+                _ if opts.event.is_some() => {
+                    return Err(user_error(
+                        format!("`--event` only applies to Cognito triggers, not `{source}`"),
+                        "remove it",
+                    ));
+                }
+                _ => None,
+            };
+            let version = opts.token_version.unwrap_or_default();
+            (source, event, version, true)
+        }
+    };
+    let resolved = binding::resolve(&opts.binding, source, &ws.meta, opts.create)?;
+    if let Some(t) = &member.trigger
+        && t.bindings.contains(&resolved.binding)
+    {
+        return Err(user_error(
+            format!("`{}` already has this binding", member.name),
+            "`cargo trigger list` shows its bindings",
+        ));
+    }
+    let mut w = rules::check_new_binding(
+        ws,
+        &member.name,
+        source,
+        event.map(|e| (e, version)),
+        &resolved.binding,
+        resolved.new_resource.as_ref(),
+    )?;
+    warnings.append(&mut w);
+    if let Some(e) = event
+        && e.skipped_by_federation()
+    {
+        warnings.push(format!("federated sign-in does not invoke the `{e}` trigger"));
+    }
+
+    let mut plan = Plan::new();
+    let mut manifest = Manifest::open(&member.manifest_path)?;
+    if adopting {
+        manifest.set(&TRIGGER, "source", &FieldValue::Str(source.as_str().into()))?;
+        if let Some(e) = event {
+            manifest.set(&TRIGGER, "event", &FieldValue::Str(e.as_str().into()))?;
+            if e == CognitoEvent::PreTokenGeneration && version == TokenVersion::V2 {
+                manifest.set(&TRIGGER, "token-version", &FieldValue::Str("v2".into()))?;
+            }
+        }
+        statuses.push(Status::new(
+            "Adopting",
+            format!("`{}` as a {source} trigger", member.name),
+        ));
+    }
+    manifest.push_table(&TRIGGER, "bindings", &resolved.binding.fields(source))?;
+    plan.update(
+        member.manifest_path.clone(),
+        manifest.original().to_string(),
+        manifest.render(),
+    );
+    if let Some(r) = &resolved.new_resource {
+        let (mut root, is_new) = new::root_manifest(ws)?;
+        new::declare_resource(&mut root, r)?;
+        new::finish_root(ws, root, is_new, &mut plan)?;
+        statuses.push(Status::new("Declaring", format!("resource `{}` ({})", r.name, r.kind)));
+    }
+    statuses.push(Status::new(
+        "Binding",
+        format!("`{}` to {}", member.name, describe_binding(&resolved.binding)),
+    ));
+    Ok(Planned {
+        root: ws.root.clone(),
+        plan,
+        statuses,
+        warnings,
+        notes: Vec::new(),
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct UnwireOptions {
+    pub krate: String,
+    /// A resource name or ARN the binding targets.
+    pub target: Option<String>,
+    /// The binding's position (0-based) in the crate's list.
+    pub index: Option<usize>,
+    pub all: bool,
+    /// Also remove resource declarations no binding uses any more.
+    pub prune: bool,
+}
+
+pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned> {
+    ws.ensure_valid()?;
+    let member = ws.require_member(&opts.krate)?;
+    let trigger = member.trigger.as_ref().ok_or_else(|| {
+        user_error(
+            format!("`{}` is not a trigger crate", member.name),
+            "it has no `[package.metadata.trigger]`, so no bindings",
+        )
+    })?;
+    let listing = || {
+        trigger
+            .bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| format!("[{i}] {}", describe_binding(b)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if trigger.bindings.is_empty() {
+        return Err(user_error(
+            format!("`{}` has no bindings", member.name),
+            "nothing to remove",
+        ));
+    }
+    let indices: Vec<usize> = if opts.all {
+        (0..trigger.bindings.len()).collect()
+    } else if let Some(i) = opts.index {
+        if i >= trigger.bindings.len() {
+            return Err(user_error(
+                format!("`{}` has no binding [{i}]", member.name),
+                format!("its bindings are {}", listing()),
+            ));
+        }
+        if let Some(t) = &opts.target
+            && trigger.bindings[i].target.label() != t
+        {
+            return Err(user_error(
+                format!("binding [{i}] of `{}` is not bound to `{t}`", member.name),
+                format!("its bindings are {}", listing()),
+            ));
+        }
+        vec![i]
+    } else if let Some(t) = &opts.target {
+        let hits: Vec<usize> = trigger
+            .bindings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.target.label() == t)
+            .map(|(i, _)| i)
+            .collect();
+        match hits.len() {
+            0 => {
+                return Err(user_error(
+                    format!("`{}` is not bound to `{t}`", member.name),
+                    format!("its bindings are {}", listing()),
+                ));
+            }
+            1 => hits,
+            _ => {
+                return Err(user_error(
+                    format!("`{}` has {} bindings to `{t}`", member.name, hits.len()),
+                    format!("pick one with `--index` ({}), or remove all with `--all`", listing()),
+                ));
+            }
+        }
+    } else if trigger.bindings.len() == 1 {
+        vec![0]
+    } else {
+        return Err(user_error(
+            format!(
+                "`{}` has {} bindings: say which to remove",
+                member.name,
+                trigger.bindings.len()
+            ),
+            format!("pass the target, `--index N` or `--all` ({})", listing()),
+        ));
+    };
+
+    let mut plan = Plan::new();
+    let mut statuses = Vec::new();
+    let mut manifest = Manifest::open(&member.manifest_path)?;
+    for &i in indices.iter().rev() {
+        manifest.remove_array_entry(&TRIGGER, "bindings", i);
+        statuses.push(Status::new(
+            "Unbinding",
+            format!("`{}` from {}", member.name, describe_binding(&trigger.bindings[i])),
+        ));
+    }
+    statuses.reverse();
+    plan.update(
+        member.manifest_path.clone(),
+        manifest.original().to_string(),
+        manifest.render(),
+    );
+
+    let mut notes = Vec::new();
+    let removed: BTreeSet<&str> = indices
+        .iter()
+        .filter_map(|&i| match &trigger.bindings[i].target {
+            Target::Resource(n) => Some(n.as_str()),
+            Target::Arn(_) => None,
+        })
+        .collect();
+    let still_used = |name: &str| {
+        ws.bound_to(name)
+            .any(|(m, i)| !(m.name == member.name && indices.contains(&i)))
+    };
+    let orphans: Vec<&str> = removed.into_iter().filter(|n| !still_used(n)).collect();
+    if opts.prune && !orphans.is_empty() {
+        let mut root = Manifest::open(&ws.root_manifest)?;
+        for name in &orphans {
+            root.remove_table(&RESOURCES, name);
+            statuses.push(Status::new(
+                "Removing",
+                format!("resource `{name}` (no binding uses it)"),
+            ));
+        }
+        root.remove_if_empty(&RESOURCES);
+        root.remove_if_empty(&["workspace", "metadata", "trigger"]);
+        root.remove_if_empty(&["workspace", "metadata"]);
+        plan.update(ws.root_manifest.clone(), root.original().to_string(), root.render());
+    } else if !orphans.is_empty() {
+        notes.push(format!(
+            "no binding uses {} any more; `--prune` removes the declaration",
+            orphans.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(Planned {
+        root: ws.root.clone(),
+        plan,
+        statuses,
+        warnings: Vec::new(),
+        notes,
+    })
+}
