@@ -76,6 +76,7 @@ pub enum Command {
     Wire(Box<commands::wire::WireArgs>),
     Unwire(commands::wire::UnwireArgs),
     Check(commands::check::CheckArgs),
+    Export(commands::export::ExportArgs),
 }
 
 impl Cli {
@@ -125,6 +126,7 @@ pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
         Command::Wire(a) => commands::wire::exec_wire(*a, &ctx, shell),
         Command::Unwire(a) => commands::wire::exec_unwire(a, &ctx, shell),
         Command::Check(a) => commands::check::exec(a, &ctx, shell),
+        Command::Export(a) => commands::export::exec(a, &ctx, shell),
     }
 }
 

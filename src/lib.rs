@@ -20,3 +20,4 @@ pub mod schema;
 pub mod settings;
 pub mod shell;
 pub mod workspace;
+pub mod yaml;

@@ -55,6 +55,9 @@ pub struct LambdaSettings {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Days to keep the function's logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_retention: Option<u32>,
 }
 
 /// One workspace member.
@@ -346,6 +349,7 @@ fn read_lambda_settings(json: &str, root: &Path, members: &mut [Member], diags: 
                     runtime: f.runtime.clone(),
                     description: f.description.clone(),
                     role: f.role.clone(),
+                    log_retention: f.log_retention.and_then(|d| u32::try_from(d).ok()),
                 });
             }
             Err(e) => {

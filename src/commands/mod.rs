@@ -3,6 +3,7 @@
 
 pub mod binding_args;
 pub mod check;
+pub mod export;
 pub mod list;
 pub mod new;
 pub mod wire;

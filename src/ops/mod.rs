@@ -5,6 +5,7 @@
 pub mod binding;
 pub mod check;
 pub mod cognito;
+pub mod export;
 pub mod list;
 pub mod new;
 pub mod rules;
