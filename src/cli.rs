@@ -77,6 +77,8 @@ pub enum Command {
     Unwire(commands::wire::UnwireArgs),
     Check(commands::check::CheckArgs),
     Export(commands::export::ExportArgs),
+    Event(Box<commands::event::EventArgs>),
+    Invoke(commands::invoke::InvokeArgs),
 }
 
 impl Cli {
@@ -127,6 +129,8 @@ pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
         Command::Unwire(a) => commands::wire::exec_unwire(a, &ctx, shell),
         Command::Check(a) => commands::check::exec(a, &ctx, shell),
         Command::Export(a) => commands::export::exec(a, &ctx, shell),
+        Command::Event(a) => commands::event::exec(*a, &ctx, shell),
+        Command::Invoke(a) => commands::invoke::exec(a, &ctx, shell),
     }
 }
 

@@ -187,6 +187,7 @@ pub fn to_item(m: &Map<String, Value>) -> Value {
 }
 
 /// One change to a table.
+#[derive(Clone, Copy)]
 pub struct DynamoChange<'a> {
     pub kind: DynamoKind,
     pub keys: &'a Map<String, Value>,

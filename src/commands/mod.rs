@@ -3,7 +3,9 @@
 
 pub mod binding_args;
 pub mod check;
+pub mod event;
 pub mod export;
+pub mod invoke;
 pub mod list;
 pub mod new;
 pub mod wire;

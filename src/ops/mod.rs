@@ -5,7 +5,9 @@
 pub mod binding;
 pub mod check;
 pub mod cognito;
+pub mod event;
 pub mod export;
+pub mod invoke;
 pub mod list;
 pub mod new;
 pub mod rules;

@@ -1,0 +1,77 @@
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::cli::Context;
+use crate::commands::wire::load;
+use crate::errors::{CliError, CliResult, user_error};
+use crate::ops::invoke::{EventInput, InvokeOptions, InvokeResult, invoke};
+use crate::settings;
+use crate::shell::Shell;
+
+/// Build a trigger crate and run its real binary against a local Lambda Runtime API with one event
+#[derive(Args, Debug)]
+pub struct InvokeArgs {
+    /// The trigger crate
+    #[arg(value_name = "CRATE")]
+    pub krate: String,
+    /// The event: a JSON file, `-` for stdin, or a kind (`put`, `insert`, `PreSignUp_SignUp`, …) [default: the crate's sample]
+    #[arg(long, value_name = "FILE|-|KIND")]
+    pub event: Option<String>,
+    /// An environment variable for the function, NAME=VALUE (repeat for several)
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
+    /// Seconds to wait for the answer [default: the crate's cargo-lambda timeout, else 30]
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Build in release mode
+    #[arg(long)]
+    pub release: bool,
+}
+
+pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let event = match args.event.as_deref() {
+        None => EventInput::Sample,
+        Some("-") => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| user_error(format!("cannot read the event from stdin: {e}"), "pipe a JSON event in"))?;
+            EventInput::Text(s)
+        }
+        Some(x) if x.ends_with(".json") || x.contains('/') || PathBuf::from(x).is_file() => {
+            EventInput::File(ctx.cwd.join(x))
+        }
+        Some(kind) => EventInput::Kind(kind.to_string()),
+    };
+    let env = args
+        .env
+        .iter()
+        .map(|e| settings::parse_assignment(e).map_err(|why| user_error(format!("invalid `--env`: {why}"), "write `--env NAME=VALUE`")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ws = load(ctx)?;
+    let opts = InvokeOptions {
+        krate: args.krate,
+        event,
+        env,
+        timeout: args.timeout,
+        release: args.release,
+    };
+    match invoke(&ws, &opts, shell)? {
+        InvokeResult::Response(v) => {
+            let mut text = serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?;
+            text.push('\n');
+            shell.out(&text);
+            Ok(())
+        }
+        InvokeResult::Failed { error_type, message, init } => {
+            let what = if init { "failed to start" } else { "returned an error" };
+            shell.error(&user_error(
+                format!("`{}` {what}: {error_type}: {message}", opts.krate),
+                "that is the handler's own error; Lambda would report it to the caller the same way",
+            ));
+            Err(CliError::code(1))
+        }
+    }
+}

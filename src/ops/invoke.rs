@@ -1,0 +1,202 @@
+//! `cargo trigger invoke`: build a trigger crate, run its real binary
+//! against a local Lambda Runtime API, deliver one event, report what the
+//! handler answered.
+
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use crate::errors::{CargoResult, user_error};
+use crate::events;
+use crate::ops::event::{EventOptions, generate};
+use crate::runtime_api::{Invocation, Outcome, RuntimeApi};
+use crate::shell::Shell;
+use crate::workspace::{Member, Workspace};
+
+/// Where the event comes from.
+#[derive(Clone, Debug, Default)]
+pub enum EventInput {
+    /// The crate's default sample (from its binding).
+    #[default]
+    Sample,
+    /// A kind for `cargo trigger event` (`put`, `PreSignUp_SignUp`, …).
+    Kind(String),
+    File(PathBuf),
+    /// JSON given on stdin (already read).
+    Text(String),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct InvokeOptions {
+    pub krate: String,
+    pub event: EventInput,
+    pub env: Vec<(String, String)>,
+    pub timeout: Option<u64>,
+    pub release: bool,
+}
+
+/// What happened.
+pub enum InvokeResult {
+    Response(serde_json::Value),
+    Failed { error_type: String, message: String, init: bool },
+}
+
+fn binary_of(m: &Member) -> CargoResult<String> {
+    match m.bins.as_slice() {
+        [] => Err(user_error(
+            format!("`{}` has no binary target", m.name),
+            "a trigger crate needs `src/main.rs` that calls `lambda_runtime::run`",
+        )),
+        [one] => Ok(one.clone()),
+        many => Ok(many.iter().find(|b| **b == m.name).unwrap_or(&many[0]).clone()),
+    }
+}
+
+/// `cargo build` the crate's binary; its path.
+fn build(ws: &Workspace, m: &Member, bin: &str, release: bool, shell: &mut Shell) -> CargoResult<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--message-format", "json-render-diagnostics", "-p", &m.name, "--bin", bin, "--manifest-path"])
+        .arg(&ws.root_manifest);
+    if release {
+        cmd.arg("--release");
+    }
+    if shell.verbosity() == crate::shell::Verbosity::Quiet {
+        cmd.arg("-q");
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+    shell.status("Building", format!("`{}` (bin `{bin}`)", m.name));
+    let mut child = cmd.spawn().context("failed to run `cargo build`")?;
+    let stdout = child.stdout.take().expect("piped");
+    let mut exe = None;
+    for msg in cargo_metadata::Message::parse_stream(BufReader::new(stdout)) {
+        if let Ok(cargo_metadata::Message::CompilerArtifact(a)) = msg
+            && a.target.name == bin
+            && let Some(path) = a.executable
+        {
+            exe = Some(PathBuf::from(path));
+        }
+    }
+    let status = child.wait().context("failed to wait for `cargo build`")?;
+    if !status.success() {
+        return Err(user_error(
+            format!("`cargo build -p {}` failed", m.name),
+            "fix the compiler errors above, then invoke again",
+        ));
+    }
+    exe.ok_or_else(|| anyhow::anyhow!("`cargo build` produced no binary named `{bin}`"))
+}
+
+pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoResult<InvokeResult> {
+    ws.ensure_valid()?;
+    let m = ws.require_member(&opts.krate)?;
+    let t = m.trigger.as_ref().ok_or_else(|| {
+        user_error(
+            format!("`{}` is not a trigger crate", m.name),
+            "invoke runs trigger crates; pass one listed by `cargo trigger list`",
+        )
+    })?;
+    let event_text = match &opts.event {
+        EventInput::Sample | EventInput::Kind(_) => {
+            let kind = match &opts.event {
+                EventInput::Kind(k) => Some(k.clone()),
+                _ => None,
+            };
+            let ev = generate(
+                Some(ws),
+                &EventOptions {
+                    source: Some(t.source),
+                    kind,
+                    for_crate: Some(m.name.clone()),
+                    ..Default::default()
+                },
+            )?;
+            serde_json::to_string(&ev)?
+        }
+        EventInput::File(p) => std::fs::read_to_string(p)
+            .map_err(|e| user_error(format!("cannot read event file `{}`: {e}", p.display()), "pass a JSON file, `-` for stdin, or a kind such as `put`"))?,
+        EventInput::Text(s) => s.clone(),
+    };
+    serde_json::from_str::<serde_json::Value>(&event_text)
+        .map_err(|e| user_error(format!("the event is not JSON: {e}"), "pass a JSON event (see `cargo trigger event`)"))?;
+
+    let bin = binary_of(m)?;
+    let exe = build(ws, m, &bin, opts.release, shell)?;
+    let lambda = m.lambda.clone().unwrap_or_default();
+    let timeout = Duration::from_secs(opts.timeout.or(lambda.timeout.map(u64::from)).unwrap_or(30));
+    let request_id = {
+        let h = format!("{:032x}", Instant::now().elapsed().as_nanos() ^ u128::from(std::process::id()));
+        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    };
+    let arn = format!("arn:aws:lambda:{}:{}:function:{}", events::DEFAULT_REGION, events::DEFAULT_ACCOUNT, m.name);
+    let api = RuntimeApi::start(Invocation {
+        request_id,
+        function_arn: arn,
+        event: event_text.into_bytes(),
+        timeout,
+    })
+    .context("failed to start the local Runtime API")?;
+
+    let mut cmd = Command::new(&exe);
+    cmd.env("AWS_LAMBDA_RUNTIME_API", api.address())
+        .env("AWS_LAMBDA_FUNCTION_NAME", &m.name)
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", lambda.memory.unwrap_or(128).to_string())
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{}", m.name))
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "cargo-trigger-invoke")
+        .env("AWS_REGION", events::DEFAULT_REGION)
+        .env("AWS_DEFAULT_REGION", events::DEFAULT_REGION)
+        .env("_HANDLER", "bootstrap");
+    for (k, v) in lambda.env.iter().map(|(k, v)| (k.clone(), v.clone())).chain(opts.env.iter().cloned()) {
+        cmd.env(k, v);
+    }
+    // The function's logs go to stderr; stdout is for the response.
+    cmd.stdin(Stdio::null()).stdout(std::io::stderr()).stderr(Stdio::inherit());
+    shell.status("Invoking", format!("`{}` ({} s timeout)", m.name, timeout.as_secs()));
+    let mut child = cmd.spawn().with_context(|| format!("failed to start `{}`", exe.display()))?;
+    let started = Instant::now();
+    let outcome = loop {
+        if let Some(o) = api.wait(Duration::from_millis(100)) {
+            break Some(o);
+        }
+        if child.try_wait()?.is_some() {
+            // It may have reported just before exiting.
+            break api.wait(Duration::from_millis(200));
+        }
+        if started.elapsed() >= timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(user_error(
+                format!("`{}` timed out after {} s without answering", m.name, timeout.as_secs()),
+                "a Lambda function must ask the Runtime API for its event and answer it; raise `timeout` in `[package.metadata.lambda.deploy]` or pass `--timeout` if it is just slow",
+            ));
+        }
+    };
+    if child.try_wait()?.is_none() {
+        let _ = child.kill();
+    }
+    let status = child.wait()?;
+    match outcome {
+        Some(Outcome::Response(body)) => {
+            let v = serde_json::from_slice(&body).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
+            Ok(InvokeResult::Response(v))
+        }
+        Some(Outcome::Error { error_type, message }) => Ok(InvokeResult::Failed {
+            error_type,
+            message,
+            init: false,
+        }),
+        Some(Outcome::InitError { error_type, message }) => Ok(InvokeResult::Failed {
+            error_type,
+            message,
+            init: true,
+        }),
+        None => Err(user_error(
+                format!("`{}` exited ({status}) before answering the event", m.name),
+            "its logs are above; a crash or `std::process::exit` in the handler ends the function",
+        )),
+    }
+}
