@@ -11,6 +11,7 @@ const VALIDATORS: &[&str] = &[
     "attempts",
     "score",
     "hostname",
+    "text-with-link",
 ];
 
 pub fn is_validator(name: &str) -> bool {
@@ -85,6 +86,14 @@ pub fn validate(name: &str, value: &str) -> Result<(), String> {
                 Ok(())
             }
         }
+        "text-with-link" => {
+            validate("text", value)?;
+            if value.contains("{link}") {
+                Ok(())
+            } else {
+                Err("the text must contain `{link}`, where the link goes".into())
+            }
+        }
         "attempts" => match value.parse::<u32>() {
             Ok(1..=10) => Ok(()),
             _ => Err("a whole number from 1 to 10".into()),
@@ -124,6 +133,13 @@ mod tests {
         assert!(validate("domain-list", "bad domain.com").is_err());
         assert!(validate("domain-list", "a@b.com").is_err());
         assert!(validate("domain-list", "").is_ok());
+    }
+
+    #[test]
+    fn text_with_link() {
+        assert!(validate("text-with-link", "Click:\n{link}").is_ok());
+        assert!(validate("text-with-link", "no link").is_err());
+        assert!(validate("text-with-link", "{link}\u{7}").is_err());
     }
 
     #[test]
