@@ -98,9 +98,11 @@ pub fn validate(name: &str, value: &str) -> Result<(), String> {
             Ok(1..=10) => Ok(()),
             _ => Err("a whole number from 1 to 10".into()),
         },
+        // Empty: no score check (an optional setting's default).
+        "score" if value.is_empty() => Ok(()),
         "score" => match value.parse::<f64>() {
             Ok(s) if (0.0..=1.0).contains(&s) => Ok(()),
-            _ => Err("a number from 0.0 to 1.0".into()),
+            _ => Err("a number from 0.0 to 1.0 (or empty for none)".into()),
         },
         "hostname" => {
             if value.is_empty() || is_domain(value) && !value.starts_with('.') && !value.starts_with('*') {
@@ -140,6 +142,16 @@ mod tests {
         assert!(validate("text-with-link", "Click:\n{link}").is_ok());
         assert!(validate("text-with-link", "no link").is_err());
         assert!(validate("text-with-link", "{link}\u{7}").is_err());
+    }
+
+    #[test]
+    fn scores() {
+        for ok in ["0", "0.5", "1.0", ""] {
+            assert!(validate("score", ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["1.5", "-0.1", "high", " ", "NaN"] {
+            assert!(validate("score", bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
