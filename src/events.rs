@@ -262,7 +262,8 @@ pub fn kinesis(stream_arn: &str, payloads: &[Vec<u8>], origin: &Origin) -> Value
                     "partitionKey": format!("pk-{}", i + 1),
                     "sequenceNumber": seq,
                     "data": base64::engine::general_purpose::STANDARD.encode(data),
-                    "approximateArrivalTimestamp": EPOCH as f64 + i as f64 / 1000.0 + 0.5,
+                    // Seconds with milliseconds, as Kinesis writes them.
+                    "approximateArrivalTimestamp": EPOCH as f64 + i as f64 + 0.123,
                 },
                 "eventSource": "aws:kinesis",
                 "eventVersion": "1.0",

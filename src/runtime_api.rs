@@ -125,7 +125,10 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Req
         }
     }
     let mut body = Vec::new();
-    if headers.get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
         loop {
             let mut size = String::new();
             reader.read_line(&mut size)?;
@@ -154,7 +157,10 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Req
 }
 
 fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -168,7 +174,10 @@ fn error_fields(body: &[u8]) -> (String, String) {
     let v: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
     (
         v["errorType"].as_str().unwrap_or("Unknown").to_string(),
-        v["errorMessage"].as_str().map(str::to_string).unwrap_or_else(|| String::from_utf8_lossy(body).into_owned()),
+        v["errorMessage"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned()),
     )
 }
 
@@ -205,7 +214,10 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                         ("Lambda-Runtime-Aws-Request-Id", inv.request_id.clone()),
                         ("Lambda-Runtime-Deadline-Ms", deadline.to_string()),
                         ("Lambda-Runtime-Invoked-Function-Arn", inv.function_arn.clone()),
-                        ("Lambda-Runtime-Trace-Id", format!("Root=1-00000000-{}", &inv.request_id.replace('-', "")[..24])),
+                        (
+                            "Lambda-Runtime-Trace-Id",
+                            format!("Root=1-00000000-{}", &inv.request_id.replace('-', "")[..24]),
+                        ),
                     ],
                     &inv.event,
                 )?;
@@ -270,7 +282,10 @@ mod tests {
     #[test]
     fn delivers_the_event_and_collects_a_chunked_response() {
         let api = RuntimeApi::start(invocation()).unwrap();
-        let next = http(&api.address(), "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n");
+        let next = http(
+            &api.address(),
+            "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n",
+        );
         assert!(next.starts_with("HTTP/1.1 200 OK"), "{next}");
         assert!(next.contains("Lambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd"));
         assert!(next.ends_with("{\"x\":1}"));
@@ -278,7 +293,10 @@ mod tests {
             &api.address(),
             "POST /2018-06-01/runtime/invocation/8476a536-e9f4-11e8-9739-2dfe598c3fcd/response HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":2}\r\n0\r\n\r\n",
         );
-        assert_eq!(api.wait(Duration::from_secs(2)), Some(Outcome::Response(b"{\"a\":2}".to_vec())));
+        assert_eq!(
+            api.wait(Duration::from_secs(2)),
+            Some(Outcome::Response(b"{\"a\":2}".to_vec()))
+        );
     }
 
     #[test]

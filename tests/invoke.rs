@@ -26,7 +26,22 @@ fn workspace() -> tempfile::TempDir {
     trigger(ws, &["new", "-q", "--source", "s3", "--bucket", "photos"]).success();
     trigger(
         ws,
-        &["new", "-q", "--source", "cognito", "--event", "pre-sign-up", "--module", "email-deny-list", "--module", "custom", "--set", "DOMAIN_DENY_LIST=mailinator.com", "--user-pool", "users"],
+        &[
+            "new",
+            "-q",
+            "--source",
+            "cognito",
+            "--event",
+            "pre-sign-up",
+            "--module",
+            "email-deny-list",
+            "--module",
+            "custom",
+            "--set",
+            "DOMAIN_DENY_LIST=mailinator.com",
+            "--user-pool",
+            "users",
+        ],
     )
     .success();
     std::fs::copy(lock, ws.join("Cargo.lock")).unwrap();
@@ -39,7 +54,11 @@ fn an_s3_trigger_answers_with_its_outcome() {
     let r = trigger(dir.path(), &["invoke", "photos-s3-trigger"]).success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["created"], serde_json::json!(["my photo (1).jpg"]));
-    assert!(r.stderr.contains("object created"), "the function's logs go to stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("object created"),
+        "the function's logs go to stderr:\n{}",
+        r.stderr
+    );
     // A delete event, by kind.
     let r = trigger(dir.path(), &["invoke", "photos-s3-trigger", "--event", "delete"]).success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -53,15 +72,34 @@ fn a_deny_list_rejection_is_an_error_with_its_message() {
     // Allowed by default.
     trigger(ws, &["invoke", "users-pre-sign-up"]).success();
     // Denied: the event from a file.
-    let event = trigger(ws, &["event", "cognito", "PreSignUp_SignUp", "--email", "x@MAILINATOR.com"]).success();
+    let event = trigger(
+        ws,
+        &["event", "cognito", "PreSignUp_SignUp", "--email", "x@MAILINATOR.com"],
+    )
+    .success();
     std::fs::write(ws.join("denied.json"), &event.stdout).unwrap();
     let r = trigger(ws, &["invoke", "users-pre-sign-up", "--event", "denied.json"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("returned an error"), "{}", r.stderr);
-    assert!(r.stderr.contains("Invalid email domain: mailinator.com"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Invalid email domain: mailinator.com"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(r.stdout, "");
     // --env overrides the crate's settings.
-    trigger(ws, &["invoke", "users-pre-sign-up", "--event", "denied.json", "--env", "DOMAIN_DENY_LIST=other.org"]).success();
+    trigger(
+        ws,
+        &[
+            "invoke",
+            "users-pre-sign-up",
+            "--event",
+            "denied.json",
+            "--env",
+            "DOMAIN_DENY_LIST=other.org",
+        ],
+    )
+    .success();
 }
 
 #[test]
@@ -69,7 +107,8 @@ fn a_panicking_handler_is_an_error_not_a_hang() {
     let dir = workspace();
     let ws = dir.path();
     let custom = ws.join("triggers/users-pre-sign-up/src/modules/custom.rs");
-    let text = read(ws, "triggers/users-pre-sign-up/src/modules/custom.rs").replace("let _ = event;", "let _ = event;\n        panic!(\"boom in custom\");");
+    let text = read(ws, "triggers/users-pre-sign-up/src/modules/custom.rs")
+        .replace("let _ = event;", "let _ = event;\n        panic!(\"boom in custom\");");
     std::fs::write(&custom, text).unwrap();
     let r = trigger(ws, &["invoke", "users-pre-sign-up", "--timeout", "20"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -98,7 +137,9 @@ fn a_function_that_dies_at_start_is_reported() {
     let ws = dir.path();
     // The deny list setting removed: the module cannot start.
     let m = ws.join("triggers/users-pre-sign-up/Cargo.toml");
-    let text = std::fs::read_to_string(&m).unwrap().replace("DOMAIN_DENY_LIST = \"mailinator.com\"\n", "");
+    let text = std::fs::read_to_string(&m)
+        .unwrap()
+        .replace("DOMAIN_DENY_LIST = \"mailinator.com\"\n", "");
     std::fs::write(&m, text).unwrap();
     let r = trigger(ws, &["invoke", "users-pre-sign-up"]);
     assert_ne!(r.code, 0);

@@ -83,7 +83,12 @@ impl EventArgs {
             .map(|a| {
                 a.split_once('=')
                     .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .ok_or_else(|| user_error(format!("`--attribute {a}` is not NAME=VALUE"), "e.g. `--attribute custom:plan=pro`"))
+                    .ok_or_else(|| {
+                        user_error(
+                            format!("`--attribute {a}` is not NAME=VALUE"),
+                            "e.g. `--attribute custom:plan=pro`",
+                        )
+                    })
             })
             .collect::<CargoResult<Vec<_>>>()?;
         Ok(EventOptions {

@@ -48,7 +48,10 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     let env = args
         .env
         .iter()
-        .map(|e| settings::parse_assignment(e).map_err(|why| user_error(format!("invalid `--env`: {why}"), "write `--env NAME=VALUE`")))
+        .map(|e| {
+            settings::parse_assignment(e)
+                .map_err(|why| user_error(format!("invalid `--env`: {why}"), "write `--env NAME=VALUE`"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let ws = load(ctx)?;
     let opts = InvokeOptions {
@@ -65,10 +68,21 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
             shell.out(&text);
             Ok(())
         }
-        InvokeResult::Failed { error_type, message, init } => {
+        InvokeResult::Failed {
+            error_type,
+            message,
+            init,
+        } => {
             let what = if init { "failed to start" } else { "returned an error" };
+            // lambda_runtime names boxed errors by their Rust type, which says
+            // nothing here; a named error type is worth showing.
+            let shown = if error_type.contains("dyn ") {
+                String::new()
+            } else {
+                format!("{error_type}: ")
+            };
             shell.error(&user_error(
-                format!("`{}` {what}: {error_type}: {message}", opts.krate),
+                format!("`{}` {what}: {shown}{message}", opts.krate),
                 "that is the handler's own error; Lambda would report it to the caller the same way",
             ));
             Err(CliError::code(1))

@@ -44,6 +44,9 @@ struct FromCrate {
     arn: Option<String>,
     partition_key: Option<String>,
     stream_view: Option<String>,
+    /// S3: the binding's key filter, so the sample key matches it.
+    prefix: Option<String>,
+    suffix: Option<String>,
 }
 
 fn from_crate(ws: &Workspace, name: &str) -> CargoResult<FromCrate> {
@@ -61,6 +64,10 @@ fn from_crate(ws: &Workspace, name: &str) -> CargoResult<FromCrate> {
         ..Default::default()
     };
     if let Some(b) = t.bindings.first() {
+        if let crate::schema::BindingSpec::Bucket { prefix, suffix, .. } = &b.spec {
+            out.prefix = prefix.clone();
+            out.suffix = suffix.clone();
+        }
         match &b.target {
             Target::Arn(a) => out.arn = Some(a.clone()),
             Target::Resource(n) => {
@@ -90,14 +97,20 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
     let fc = match (&opts.for_crate, ws) {
         (Some(name), Some(ws)) => from_crate(ws, name)?,
         (Some(_), None) => {
-            return Err(user_error("`--for` needs a workspace", "run inside the workspace, or pass `--manifest-path`"));
+            return Err(user_error(
+                "`--for` needs a workspace",
+                "run inside the workspace, or pass `--manifest-path`",
+            ));
         }
         (None, _) => FromCrate::default(),
     };
     let source = match (opts.source, fc.source) {
         (Some(a), Some(b)) if a != b => {
             return Err(user_error(
-                format!("`{}` is a `{b}` trigger, not `{a}`", opts.for_crate.as_deref().unwrap_or_default()),
+                format!(
+                    "`{}` is a `{b}` trigger, not `{a}`",
+                    opts.for_crate.as_deref().unwrap_or_default()
+                ),
                 "leave SOURCE out with `--for`",
             ));
         }
@@ -121,7 +134,10 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
                 "put" => S3Kind::Put,
                 "delete" => S3Kind::Delete,
                 other => {
-                    return Err(user_error(format!("unknown S3 event kind `{other}`"), "S3 kinds are `put` and `delete`"));
+                    return Err(user_error(
+                        format!("unknown S3 event kind `{other}`"),
+                        "S3 kinds are `put` and `delete`",
+                    ));
                 }
             };
             let bucket = opts
@@ -130,7 +146,14 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
                 .or_else(|| fc.arn.as_ref().and_then(|a| a.rsplit(':').next()).map(str::to_string))
                 .or(fc.name)
                 .unwrap_or_else(|| "example-bucket".into());
-            let key = opts.key.clone().unwrap_or_else(|| "uploads/my photo (1).jpg".into());
+            let key = opts.key.clone().unwrap_or_else(|| match (&fc.prefix, &fc.suffix) {
+                (None, None) if opts.for_crate.is_none() => "uploads/my photo (1).jpg".into(),
+                (p, s) => format!(
+                    "{}my photo (1){}",
+                    p.as_deref().unwrap_or_default(),
+                    s.as_deref().unwrap_or(".jpg")
+                ),
+            });
             let n = opts.records.unwrap_or(1).max(1);
             let keys: Vec<String> = (0..n)
                 .map(|i| if n == 1 { key.clone() } else { format!("{key}.{i}") })
@@ -200,7 +223,10 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
             if let Some(k) = kind
                 && k != "records"
             {
-                return Err(user_error(format!("unknown Kinesis event kind `{k}`"), "the Kinesis kind is `records`"));
+                return Err(user_error(
+                    format!("unknown Kinesis event kind `{k}`"),
+                    "the Kinesis kind is `records`",
+                ));
             }
             let arn = match (&opts.stream, &fc.arn, &fc.name) {
                 (Some(s), _, _) => events::kinesis_stream_arn(s, &origin),
@@ -225,10 +251,17 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
                     } else if let Some(e) = CognitoEvent::ALL.into_iter().find(|e| e.trigger_sources().contains(&k)) {
                         (e, k.to_string())
                     } else {
-                        let all: Vec<&str> = CognitoEvent::ALL.iter().flat_map(|e| e.trigger_sources().iter().copied()).collect();
+                        let all: Vec<&str> = CognitoEvent::ALL
+                            .iter()
+                            .flat_map(|e| e.trigger_sources().iter().copied())
+                            .collect();
                         return Err(user_error(
                             format!("unknown Cognito trigger source `{k}`"),
-                            format!("use an event ({}) or a trigger source ({})", CognitoEvent::names(), all.join(", ")),
+                            format!(
+                                "use an event ({}) or a trigger source ({})",
+                                CognitoEvent::names(),
+                                all.join(", ")
+                            ),
                         ));
                     }
                 }
@@ -246,7 +279,10 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
                 && e != event
             {
                 return Err(user_error(
-                    format!("`{}` handles `{e}`, not `{event}`", opts.for_crate.as_deref().unwrap_or_default()),
+                    format!(
+                        "`{}` handles `{e}`, not `{event}`",
+                        opts.for_crate.as_deref().unwrap_or_default()
+                    ),
                     format!("use one of {}", crate::schema::quoted(e.trigger_sources())),
                 ));
             }

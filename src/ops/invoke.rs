@@ -41,7 +41,11 @@ pub struct InvokeOptions {
 /// What happened.
 pub enum InvokeResult {
     Response(serde_json::Value),
-    Failed { error_type: String, message: String, init: bool },
+    Failed {
+        error_type: String,
+        message: String,
+        init: bool,
+    },
 }
 
 fn binary_of(m: &Member) -> CargoResult<String> {
@@ -59,8 +63,17 @@ fn binary_of(m: &Member) -> CargoResult<String> {
 fn build(ws: &Workspace, m: &Member, bin: &str, release: bool, shell: &mut Shell) -> CargoResult<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--message-format", "json-render-diagnostics", "-p", &m.name, "--bin", bin, "--manifest-path"])
-        .arg(&ws.root_manifest);
+    cmd.args([
+        "build",
+        "--message-format",
+        "json-render-diagnostics",
+        "-p",
+        &m.name,
+        "--bin",
+        bin,
+        "--manifest-path",
+    ])
+    .arg(&ws.root_manifest);
     if release {
         cmd.arg("--release");
     }
@@ -116,22 +129,45 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
             )?;
             serde_json::to_string(&ev)?
         }
-        EventInput::File(p) => std::fs::read_to_string(p)
-            .map_err(|e| user_error(format!("cannot read event file `{}`: {e}", p.display()), "pass a JSON file, `-` for stdin, or a kind such as `put`"))?,
+        EventInput::File(p) => std::fs::read_to_string(p).map_err(|e| {
+            user_error(
+                format!("cannot read event file `{}`: {e}", p.display()),
+                "pass a JSON file, `-` for stdin, or a kind such as `put`",
+            )
+        })?,
         EventInput::Text(s) => s.clone(),
     };
-    serde_json::from_str::<serde_json::Value>(&event_text)
-        .map_err(|e| user_error(format!("the event is not JSON: {e}"), "pass a JSON event (see `cargo trigger event`)"))?;
+    serde_json::from_str::<serde_json::Value>(&event_text).map_err(|e| {
+        user_error(
+            format!("the event is not JSON: {e}"),
+            "pass a JSON event (see `cargo trigger event`)",
+        )
+    })?;
 
     let bin = binary_of(m)?;
     let exe = build(ws, m, &bin, opts.release, shell)?;
     let lambda = m.lambda.clone().unwrap_or_default();
     let timeout = Duration::from_secs(opts.timeout.or(lambda.timeout.map(u64::from)).unwrap_or(30));
     let request_id = {
-        let h = format!("{:032x}", Instant::now().elapsed().as_nanos() ^ u128::from(std::process::id()));
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        let h = format!(
+            "{:032x}",
+            Instant::now().elapsed().as_nanos() ^ u128::from(std::process::id())
+        );
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     };
-    let arn = format!("arn:aws:lambda:{}:{}:function:{}", events::DEFAULT_REGION, events::DEFAULT_ACCOUNT, m.name);
+    let arn = format!(
+        "arn:aws:lambda:{}:{}:function:{}",
+        events::DEFAULT_REGION,
+        events::DEFAULT_ACCOUNT,
+        m.name
+    );
     let api = RuntimeApi::start(Invocation {
         request_id,
         function_arn: arn,
@@ -144,19 +180,31 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
     cmd.env("AWS_LAMBDA_RUNTIME_API", api.address())
         .env("AWS_LAMBDA_FUNCTION_NAME", &m.name)
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", lambda.memory.unwrap_or(128).to_string())
+        .env(
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            lambda.memory.unwrap_or(128).to_string(),
+        )
         .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{}", m.name))
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "cargo-trigger-invoke")
         .env("AWS_REGION", events::DEFAULT_REGION)
         .env("AWS_DEFAULT_REGION", events::DEFAULT_REGION)
         .env("_HANDLER", "bootstrap");
-    for (k, v) in lambda.env.iter().map(|(k, v)| (k.clone(), v.clone())).chain(opts.env.iter().cloned()) {
+    for (k, v) in lambda
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .chain(opts.env.iter().cloned())
+    {
         cmd.env(k, v);
     }
     // The function's logs go to stderr; stdout is for the response.
-    cmd.stdin(Stdio::null()).stdout(std::io::stderr()).stderr(Stdio::inherit());
+    cmd.stdin(Stdio::null())
+        .stdout(std::io::stderr())
+        .stderr(Stdio::inherit());
     shell.status("Invoking", format!("`{}` ({} s timeout)", m.name, timeout.as_secs()));
-    let mut child = cmd.spawn().with_context(|| format!("failed to start `{}`", exe.display()))?;
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("failed to start `{}`", exe.display()))?;
     let started = Instant::now();
     let outcome = loop {
         if let Some(o) = api.wait(Duration::from_millis(100)) {
@@ -181,7 +229,8 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
     let status = child.wait()?;
     match outcome {
         Some(Outcome::Response(body)) => {
-            let v = serde_json::from_slice(&body).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
+            let v = serde_json::from_slice(&body)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
             Ok(InvokeResult::Response(v))
         }
         Some(Outcome::Error { error_type, message }) => Ok(InvokeResult::Failed {
@@ -195,7 +244,7 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
             init: true,
         }),
         None => Err(user_error(
-                format!("`{}` exited ({status}) before answering the event", m.name),
+            format!("`{}` exited ({status}) before answering the event", m.name),
             "its logs are above; a crash or `std::process::exit` in the handler ends the function",
         )),
     }
