@@ -314,3 +314,147 @@ fn cognito_scaffolds_build_and_pass_their_tests() {
         );
     }
 }
+
+/// The generated pipeline runs modules in the declared order: module 2 sees
+/// module 1's change, and module 1's error stops module 2. The user's own
+/// module (an edited `custom.rs`) and integration test stand in for real code.
+#[test]
+fn modules_run_in_the_declared_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    new(
+        ws,
+        &[
+            "--source",
+            "cognito",
+            "--event",
+            "pre-token-generation",
+            "--module",
+            "override-token-claims",
+            "--module",
+            "custom",
+            "--user-pool",
+            "users",
+        ],
+    );
+    new(
+        ws,
+        &[
+            "--source",
+            "cognito",
+            "--event",
+            "pre-sign-up",
+            "--module",
+            "email-deny-list",
+            "--module",
+            "custom",
+            "--set",
+            "DOMAIN_DENY_LIST=mailinator.com",
+            "--user-pool",
+            "users",
+        ],
+    );
+    let tokens = ws.join("triggers/users-pre-token-generation");
+    // The user's module 2 copies a claim that module 1 set.
+    std::fs::write(
+        tokens.join("src/modules/custom.rs"),
+        r#"use lambda_runtime::Error;
+
+use crate::Event;
+
+pub struct Module;
+
+impl Module {
+    pub async fn from_env() -> Result<Self, Error> {
+        Ok(Module)
+    }
+
+    pub async fn run(&self, event: &mut Event) -> Result<(), Error> {
+        let details = event.response.claims_override_details.as_mut().ok_or("module 1 did not run first")?;
+        let plan = details.claims_to_add_or_override.get("plan").cloned().ok_or("no plan claim")?;
+        details.claims_to_add_or_override.insert("tier".to_string(), format!("{plan}-tier"));
+        Ok(())
+    }
+}
+"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(tokens.join("tests")).unwrap();
+    std::fs::write(
+        tokens.join("tests/pipeline.rs"),
+        r##"use users_pre_token_generation::modules::{Pipeline, custom, override_token_claims};
+use users_pre_token_generation::Event;
+
+#[tokio::test]
+async fn the_second_module_sees_the_first_modules_claims() {
+    let settings = override_token_claims::Settings { claims_to_add_or_override: r#"{"plan": "pro"}"#.to_string(), ..Default::default() };
+    let pipeline = Pipeline { override_token_claims: override_token_claims::Module::new(&settings).unwrap(), custom: custom::Module };
+    let mut event: Event = serde_json::from_str(include_str!("../events/TokenGeneration_HostedAuth.json")).unwrap();
+    pipeline.run(&mut event).await.unwrap();
+    let claims = &event.response.claims_override_details.as_ref().unwrap().claims_to_add_or_override;
+    assert_eq!(claims["plan"], "pro");
+    assert_eq!(claims["tier"], "pro-tier");
+}
+"##,
+    )
+    .unwrap();
+    let signup = ws.join("triggers/users-pre-sign-up");
+    // The user's module 2 confirms the user: it must not run when module 1 rejects.
+    std::fs::write(
+        signup.join("src/modules/custom.rs"),
+        r#"use lambda_runtime::Error;
+
+use crate::Event;
+
+pub struct Module;
+
+impl Module {
+    pub async fn from_env() -> Result<Self, Error> {
+        Ok(Module)
+    }
+
+    pub async fn run(&self, event: &mut Event) -> Result<(), Error> {
+        event.response.auto_confirm_user = true;
+        Ok(())
+    }
+}
+"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(signup.join("tests")).unwrap();
+    std::fs::write(
+        signup.join("tests/pipeline.rs"),
+        r#"use users_pre_sign_up::modules::{Pipeline, custom, email_deny_list};
+use users_pre_sign_up::Event;
+
+fn event(email: &str) -> Event {
+    let mut e: Event = serde_json::from_str(include_str!("../events/PreSignUp_SignUp.json")).unwrap();
+    e.request.user_attributes.insert("email".into(), email.into());
+    e
+}
+
+#[tokio::test]
+async fn the_first_modules_error_stops_the_second() {
+    let pipeline = Pipeline { email_deny_list: email_deny_list::Module::new("mailinator.com").unwrap(), custom: custom::Module };
+    let mut denied = event("a@mailinator.com");
+    let err = pipeline.run(&mut denied).await.unwrap_err();
+    assert_eq!(err.to_string(), "Invalid email domain: mailinator.com");
+    assert!(!denied.response.auto_confirm_user, "module 2 ran after module 1 failed");
+    let mut allowed = event("a@example.org");
+    pipeline.run(&mut allowed).await.unwrap();
+    assert!(allowed.response.auto_confirm_user);
+}
+"#,
+    )
+    .unwrap();
+    let output = cargo_test(ws);
+    for name in [
+        "the_second_module_sees_the_first_modules_claims",
+        "the_first_modules_error_stops_the_second",
+    ] {
+        assert!(
+            output.contains(&format!("test {name} ... ok")),
+            "{name} did not pass:\n{output}"
+        );
+    }
+}
