@@ -15,6 +15,7 @@ pub mod events;
 pub mod manifest;
 pub mod ops;
 pub mod plan;
+pub mod prompt;
 pub mod runtime_api;
 pub mod scaffold;
 pub mod schema;

@@ -8,6 +8,7 @@ use crate::errors::{CliResult, user_error};
 use crate::ops::cognito::CognitoOptions;
 use crate::ops::new::{self, NewOptions};
 use crate::ops::{self as ops, WriteMode};
+use crate::prompt;
 use crate::schema::{CognitoEvent, Source, TokenVersion};
 use crate::settings;
 use crate::shell::Shell;
@@ -41,6 +42,9 @@ pub struct NewArgs {
     pub path: Option<PathBuf>,
     #[command(flatten)]
     pub binding: BindingArgs,
+    /// Take the defaults for whatever is not given, without asking
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     /// Show the change as a diff; write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -108,18 +112,68 @@ impl NewArgs {
     }
 }
 
+/// Does `new` lack a value that a question (or `--yes`) would supply?
+fn incomplete(opts: &NewOptions) -> bool {
+    opts.source.is_none()
+        || !opts.binding.has_target()
+        || (opts.source == Some(Source::Cognito)
+            && opts.cognito.events.is_empty()
+            && opts.cognito.capabilities.is_empty())
+}
+
 pub fn exec(args: NewArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let opts = args.to_options()?;
+    let mut opts = args.to_options()?;
     let mode = WriteMode {
         dry_run: args.dry_run,
         locked: ctx.global.no_writes(),
     };
-    ops::commit(shell, mode, || {
-        let ws = match workspace::locate(&ctx.load_options(), &ctx.cwd, true)? {
+    let load = || -> crate::errors::CargoResult<crate::workspace::Workspace> {
+        Ok(match workspace::locate(&ctx.load_options(), &ctx.cwd, true)? {
             Located::Workspace(ws) => *ws,
             Located::Empty { dir } => new::empty_workspace(&dir),
-        };
-        new::plan(&ws, &opts)
-    })?;
+        })
+    };
+    let asked = incomplete(&opts) && !args.yes && prompt::interactive();
+    let mut edit = false;
+    if incomplete(&opts) && args.yes {
+        prompt::defaults_new(&mut opts, &load()?)?;
+    } else if asked {
+        edit = prompt::complete_new(&mut opts, &load()?).map_err(cancelled)?;
+    }
+    let plan = ops::commit(shell, mode, || new::plan(&load()?, &opts))?;
+    if asked {
+        shell.note(format!(
+            "the same, without questions: {}",
+            prompt::new_command_line(&opts)
+        ));
+    }
+    if edit {
+        // The new module files (Cognito) or the handler.
+        let mut files: Vec<&std::path::Path> = plan
+            .changes()
+            .iter()
+            .filter(|c| matches!(c, crate::plan::Change::Create { .. }))
+            .map(|c| c.path())
+            .filter(|p| {
+                let s = p.to_string_lossy().replace('\\', "/");
+                (s.contains("/src/modules/") && !s.ends_with("/mod.rs")) || s.ends_with("/src/lib.rs")
+            })
+            .collect();
+        if files.iter().any(|p| p.to_string_lossy().contains("/src/modules/")) {
+            files.retain(|p| p.to_string_lossy().contains("/src/modules/"));
+        }
+        for f in files {
+            prompt::edit(f)?;
+        }
+    }
     Ok(())
+}
+
+/// A cancelled question exits 130, like an interrupted command.
+pub(crate) fn cancelled(e: anyhow::Error) -> crate::errors::CliError {
+    if e.downcast_ref::<prompt::Cancelled>().is_some() {
+        crate::errors::CliError::new(e, 130)
+    } else {
+        e.into()
+    }
 }

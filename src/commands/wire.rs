@@ -114,7 +114,27 @@ impl WireArgs {
 }
 
 pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let opts = args.to_options()?;
+    let mut opts = args.to_options()?;
+    if !opts.binding.has_target() && crate::prompt::interactive() {
+        // Ask for the target (and its settings) as `new` does.
+        let ws = load(ctx)?;
+        let source = opts.source.or_else(|| {
+            ws.member(&opts.krate)
+                .and_then(|m| m.trigger.as_ref())
+                .map(|t| t.source)
+        });
+        if let Some(source) = source {
+            crate::prompt::complete_target(&mut opts.binding, source, &ws, true)
+                .map_err(crate::commands::new::cancelled)?;
+            let named = opts.binding.given_target().map(|(_, n)| n.to_string());
+            if let Some(n) = named
+                && opts.binding.arn.is_none()
+                && ws.resource(&n).is_none()
+            {
+                opts.create = true;
+            }
+        }
+    }
     let mode = WriteMode {
         dry_run: args.dry_run,
         locked: ctx.global.no_writes(),

@@ -56,7 +56,11 @@ pub struct WriteMode {
 /// Build a plan and write it. The plan is rebuilt (from what is on disk)
 /// when another run changed a file in between, so concurrent runs on one
 /// workspace never lose each other's edits.
-pub fn commit(shell: &mut Shell, mode: WriteMode, mut build: impl FnMut() -> CargoResult<Planned>) -> CargoResult<()> {
+pub fn commit(
+    shell: &mut Shell,
+    mode: WriteMode,
+    mut build: impl FnMut() -> CargoResult<Planned>,
+) -> CargoResult<Plan> {
     const ATTEMPTS: usize = 20;
     for _ in 0..ATTEMPTS {
         let planned = build()?;
@@ -69,7 +73,7 @@ pub fn commit(shell: &mut Shell, mode: WriteMode, mut build: impl FnMut() -> Car
                 shell.status(s.verb, &s.message);
             }
             shell.warn("dry run: nothing was written");
-            return Ok(());
+            return Ok(Plan::new());
         }
         if mode.locked && !planned.plan.is_empty() {
             let files: Vec<String> = planned
@@ -98,7 +102,7 @@ pub fn commit(shell: &mut Shell, mode: WriteMode, mut build: impl FnMut() -> Car
                 for n in &planned.notes {
                     shell.note(n);
                 }
-                return Ok(());
+                return Ok(planned.plan);
             }
             Err(ApplyError::Conflict(path)) => {
                 drop(lock);
