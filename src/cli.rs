@@ -79,6 +79,9 @@ pub enum Command {
     Export(commands::export::ExportArgs),
     Event(Box<commands::event::EventArgs>),
     Invoke(commands::invoke::InvokeArgs),
+    Grant(commands::grant::GrantArgs),
+    /// Remove a grant (and the variable it added)
+    Revoke(commands::grant::GrantArgs),
 }
 
 impl Cli {
@@ -131,6 +134,8 @@ pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
         Command::Export(a) => commands::export::exec(a, &ctx, shell),
         Command::Event(a) => commands::event::exec(*a, &ctx, shell),
         Command::Invoke(a) => commands::invoke::exec(a, &ctx, shell),
+        Command::Grant(a) => commands::grant::exec(a, false, &ctx, shell),
+        Command::Revoke(a) => commands::grant::exec(a, true, &ctx, shell),
     }
 }
 

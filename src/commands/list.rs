@@ -77,6 +77,23 @@ fn binding_text(spec: &BindingSpec, target: &Target) -> String {
     }
 }
 
+/// `todos:write sqs-queue[sqs:SendMessage]`
+fn grants_text(grants: &[crate::schema::Grant]) -> String {
+    grants
+        .iter()
+        .map(|g| match (&g.resource, g.access, &g.arn) {
+            (Some(r), Some(a), _) => format!("{r}:{}", a.as_str()),
+            (_, _, Some(arn)) => format!(
+                "{}[{}]",
+                arn.rsplit([':', '/']).next().unwrap_or(arn),
+                g.actions.join("|")
+            ),
+            _ => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Columns padded to their widest cell, like `cargo tree`'s plain output.
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.first().map_or(0, Vec::len);
@@ -107,7 +124,7 @@ fn or_dash(s: String) -> String {
 pub fn render_triggers(report: &ListReport) -> String {
     let mut rows = vec![
         [
-            "NAME", "SOURCE", "EVENT", "MODULES", "BINDINGS", "MEMORY", "TIMEOUT", "PATH",
+            "NAME", "SOURCE", "EVENT", "MODULES", "BINDINGS", "GRANTS", "MEMORY", "TIMEOUT", "PATH",
         ]
         .map(String::from)
         .to_vec(),
@@ -130,6 +147,7 @@ pub fn render_triggers(report: &ListReport) -> String {
             or_dash(event),
             or_dash(t.modules.join(",")),
             or_dash(bindings.join(" ")),
+            or_dash(grants_text(&t.typed_permissions)),
             or_dash(
                 lambda
                     .and_then(|l| l.memory)

@@ -5,6 +5,7 @@ pub mod binding_args;
 pub mod check;
 pub mod event;
 pub mod export;
+pub mod grant;
 pub mod invoke;
 pub mod list;
 pub mod new;

@@ -111,6 +111,43 @@ pub fn check(ws: &Workspace) -> CheckReport {
         if t.source == Source::Cognito {
             check_modules(&mut d, ws, m, &t.modules, &file);
         }
+        for (i, g) in t.permissions.iter().enumerate() {
+            let key = format!("package.metadata.trigger.permissions[{i}]");
+            if let Some(r) = &g.resource
+                && ws.resource(r).is_none()
+            {
+                d.push(
+                    Diagnostic::error(
+                        "grant-unknown-resource",
+                        &file,
+                        format!("{key}.resource"),
+                        format!(
+                            "`{}` is granted access to `{r}`, which is not a declared resource",
+                            m.name
+                        ),
+                    )
+                    .with_help("declare it, or revoke the grant"),
+                );
+            }
+            for (j, a) in g.actions.iter().enumerate() {
+                if let Err(why) = crate::ops::grant::check_action(a) {
+                    d.push(
+                        Diagnostic::error("grant-action", &file, format!("{key}.actions[{j}]"), why)
+                            .with_help("write actions as `service:Action`, e.g. `sqs:SendMessage`"),
+                    );
+                } else if a.ends_with(":*") || a.contains('*') {
+                    d.push(
+                        Diagnostic::warning(
+                            "grant-wildcard",
+                            &file,
+                            format!("{key}.actions[{j}]"),
+                            format!("`{a}` grants more actions than a function needs"),
+                        )
+                        .with_help("name the actions it calls"),
+                    );
+                }
+            }
+        }
     }
     for r in ws.meta.resources.values() {
         if !used.contains(r.name.as_str()) {

@@ -679,6 +679,7 @@ fn function(cx: &mut Ctx<'_>, m: &Member, t: &TriggerMeta) -> CargoResult<()> {
                 if !late {
                     env.insert(grant_env_name(res), name_value);
                 } else {
+                    env.remove(&grant_env_name(res));
                     // The pool's id would make the function depend on the
                     // pool that depends on it: read it from the event.
                     cx.warnings.push(format!(

@@ -7,6 +7,7 @@ pub mod check;
 pub mod cognito;
 pub mod event;
 pub mod export;
+pub mod grant;
 pub mod invoke;
 pub mod list;
 pub mod new;

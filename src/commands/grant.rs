@@ -1,0 +1,73 @@
+use clap::Args;
+
+use crate::cli::Context;
+use crate::commands::wire::load;
+use crate::errors::{CargoResult, CliResult, user_error};
+use crate::ops::grant::{GrantOptions, plan_grant, plan_revoke};
+use crate::ops::{self, WriteMode};
+use crate::schema::Access;
+use crate::shell::Shell;
+
+/// Give a trigger crate access to a declared resource (or actions on an ARN), for deploy and local runs
+#[derive(Args, Debug)]
+pub struct GrantArgs {
+    /// The trigger crate
+    #[arg(value_name = "CRATE")]
+    pub krate: String,
+    /// A declared resource
+    #[arg(long, value_name = "NAME")]
+    pub resource: Option<String>,
+    /// read, write or read-write (with `--resource`)
+    #[arg(long, value_name = "ACCESS")]
+    pub access: Option<String>,
+    /// An IAM action, SERVICE:Action (with `--arn`; repeat for several)
+    #[arg(long = "action", value_name = "ACTION")]
+    pub actions: Vec<String>,
+    /// Any resource by ARN (with `--action`)
+    #[arg(long, value_name = "ARN")]
+    pub arn: Option<String>,
+    /// Show the change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl GrantArgs {
+    fn to_options(&self) -> CargoResult<GrantOptions> {
+        let access = self
+            .access
+            .as_deref()
+            .map(|a| {
+                Access::parse(a).ok_or_else(|| {
+                    user_error(
+                        format!("unknown access `{a}`"),
+                        "`--access` is `read`, `write` or `read-write`",
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(GrantOptions {
+            krate: self.krate.clone(),
+            resource: self.resource.clone(),
+            access,
+            actions: self.actions.clone(),
+            arn: self.arn.clone(),
+        })
+    }
+}
+
+pub fn exec(args: GrantArgs, revoke: bool, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let opts = args.to_options()?;
+    let mode = WriteMode {
+        dry_run: args.dry_run,
+        locked: ctx.global.no_writes(),
+    };
+    ops::commit(shell, mode, || {
+        let ws = load(ctx)?;
+        if revoke {
+            plan_revoke(&ws, &opts)
+        } else {
+            plan_grant(&ws, &opts)
+        }
+    })?;
+    Ok(())
+}
