@@ -35,6 +35,7 @@ pub struct Invocation {
 struct Shared {
     invocation: Invocation,
     delivered: Mutex<bool>,
+    delivered_at: Mutex<Option<std::time::Instant>>,
     done: Sender<Outcome>,
     stop: AtomicBool,
 }
@@ -54,6 +55,7 @@ impl RuntimeApi {
         let shared = Arc::new(Shared {
             invocation,
             delivered: Mutex::new(false),
+            delivered_at: Mutex::new(None),
             done: tx,
             stop: AtomicBool::new(false),
         });
@@ -80,6 +82,11 @@ impl RuntimeApi {
     /// `host:port`, for `AWS_LAMBDA_RUNTIME_API`.
     pub fn address(&self) -> String {
         self.addr.to_string()
+    }
+
+    /// When the event was handed to the function.
+    pub fn delivered_at(&self) -> Option<std::time::Instant> {
+        *self.shared.delivered_at.lock().expect("not poisoned")
     }
 
     /// The next report from the function, or `None` after `timeout`.
@@ -221,6 +228,7 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                     ],
                     &inv.event,
                 )?;
+                *shared.delivered_at.lock().expect("not poisoned") = Some(std::time::Instant::now());
             }
             ("POST", p) if p == format!("/invocation/{}/response", inv.request_id) => {
                 respond(&mut writer, "202 Accepted", &[], b"{\"status\":\"OK\"}")?;

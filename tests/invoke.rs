@@ -59,10 +59,21 @@ fn an_s3_trigger_answers_with_its_outcome() {
         "the function's logs go to stderr:\n{}",
         r.stderr
     );
-    // A delete event, by kind.
-    let r = trigger(dir.path(), &["invoke", "photos-s3-trigger", "--event", "delete"]).success();
+    // A delete event, by kind, with timings.
+    let r = trigger(
+        dir.path(),
+        &["invoke", "photos-s3-trigger", "--event", "delete", "--timing"],
+    )
+    .success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["removed"].as_array().unwrap().len(), 1);
+    let timing = r
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timing: "))
+        .expect("a timing line");
+    let t: serde_json::Value = serde_json::from_str(timing).unwrap();
+    assert!(t["start_to_response_ms"].as_f64().unwrap() >= t["event_to_response_ms"].as_f64().unwrap());
 }
 
 #[test]

@@ -26,8 +26,14 @@ pub struct InvokeArgs {
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
     /// Build in release mode
-    #[arg(long)]
+    #[arg(long, conflicts_with = "binary")]
     pub release: bool,
+    /// Run this binary instead of building the crate (e.g. from `cargo lambda build`)
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<PathBuf>,
+    /// Print how long the function took (JSON, on stderr)
+    #[arg(long)]
+    pub timing: bool,
 }
 
 pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
@@ -60,12 +66,17 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         env,
         timeout: args.timeout,
         release: args.release,
+        binary: args.binary.map(|b| ctx.cwd.join(b)),
     };
     match invoke(&ws, &opts, shell)? {
-        InvokeResult::Response(v) => {
-            let mut text = serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?;
+        InvokeResult::Response { body, timing } => {
+            let mut text = serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?;
             text.push('\n');
             shell.out(&text);
+            if args.timing {
+                let t = serde_json::to_string(&timing).map_err(anyhow::Error::from)?;
+                shell.passthrough_err(&format!("timing: {t}\n"));
+            }
             Ok(())
         }
         InvokeResult::Failed {

@@ -36,11 +36,26 @@ pub struct InvokeOptions {
     pub env: Vec<(String, String)>,
     pub timeout: Option<u64>,
     pub release: bool,
+    /// A binary built elsewhere (e.g. `cargo lambda build`): no build step.
+    pub binary: Option<PathBuf>,
 }
 
 /// What happened.
+/// How long the function took, measured here.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Timing {
+    /// From starting the process to receiving its response: a cold start
+    /// plus the handler.
+    pub start_to_response_ms: f64,
+    /// From handing out the event to receiving the response: the handler.
+    pub event_to_response_ms: f64,
+}
+
 pub enum InvokeResult {
-    Response(serde_json::Value),
+    Response {
+        body: serde_json::Value,
+        timing: Timing,
+    },
     Failed {
         error_type: String,
         message: String,
@@ -144,8 +159,13 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
         )
     })?;
 
-    let bin = binary_of(m)?;
-    let exe = build(ws, m, &bin, opts.release, shell)?;
+    let exe = match &opts.binary {
+        Some(b) => b.clone(),
+        None => {
+            let bin = binary_of(m)?;
+            build(ws, m, &bin, opts.release, shell)?
+        }
+    };
     let lambda = m.lambda.clone().unwrap_or_default();
     let timeout = Duration::from_secs(opts.timeout.or(lambda.timeout.map(u64::from)).unwrap_or(30));
     let request_id = {
@@ -206,13 +226,13 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
         .spawn()
         .with_context(|| format!("failed to start `{}`", exe.display()))?;
     let started = Instant::now();
-    let outcome = loop {
+    let (outcome, answered) = loop {
         if let Some(o) = api.wait(Duration::from_millis(100)) {
-            break Some(o);
+            break (Some(o), Instant::now());
         }
         if child.try_wait()?.is_some() {
             // It may have reported just before exiting.
-            break api.wait(Duration::from_millis(200));
+            break (api.wait(Duration::from_millis(200)), Instant::now());
         }
         if started.elapsed() >= timeout {
             let _ = child.kill();
@@ -231,7 +251,13 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
         Some(Outcome::Response(body)) => {
             let v = serde_json::from_slice(&body)
                 .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&body).into_owned()));
-            Ok(InvokeResult::Response(v))
+            let timing = Timing {
+                start_to_response_ms: answered.duration_since(started).as_secs_f64() * 1000.0,
+                event_to_response_ms: api
+                    .delivered_at()
+                    .map_or(0.0, |d| answered.duration_since(d).as_secs_f64() * 1000.0),
+            };
+            Ok(InvokeResult::Response { body: v, timing })
         }
         Some(Outcome::Error { error_type, message }) => Ok(InvokeResult::Failed {
             error_type,
