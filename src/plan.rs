@@ -114,6 +114,11 @@ impl Plan {
         }
     }
 
+    /// Plan a manifest's edits (nothing if it is unchanged).
+    pub fn update_manifest(&mut self, m: &crate::manifest::Manifest) {
+        self.update(m.path.clone(), m.original().to_string(), m.render());
+    }
+
     /// A unified diff of the whole plan, paths relative to `root`.
     pub fn diff(&self, root: &Path) -> String {
         let mut out = String::new();

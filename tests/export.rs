@@ -3,50 +3,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use snapbox::{assert_data_eq, file};
 use support::{read, run};
-
-/// The Python that has aws-sam-translator and cfn-lint (scripts/test.sh
-/// installs it).
-fn python() -> PathBuf {
-    let venv = std::env::var_os("CARGO_TRIGGER_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/cargo-trigger/venv"));
-    let py = venv.join("bin/python");
-    assert!(
-        py.is_file(),
-        "{} is missing: run ./scripts/test.sh, which installs aws-sam-translator and cfn-lint",
-        py.display()
-    );
-    py
-}
-
-/// Translate (SAM) and lint a template; panic with the findings if AWS's
-/// tools report an error.
-#[track_caller]
-fn validate(template: &Path) -> String {
-    let out = Command::new(python())
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate_template.py"))
-        .arg(template)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{} failed validation:\n{text}\n{}",
-        template.display(),
-        std::fs::read_to_string(template).unwrap()
-    );
-    assert!(text.contains(" 0 errors"), "{text}");
-    text
-}
 
 fn new(ws: &Path, args: &[&str]) {
     let mut full = vec!["new", "-q"];
@@ -249,9 +209,9 @@ fn sam_and_cloudformation_templates_pass_aws_tools() {
     let r = run(ws, &["export", "-o", "template.yaml"]).success();
     assert!(r.stderr.contains("turn on EventBridge notifications"), "{}", r.stderr);
     assert!(r.stderr.contains("replaces the whole LambdaConfig"), "{}", r.stderr);
-    validate(&ws.join("template.yaml"));
+    support::validate_template(&ws.join("template.yaml"));
     run(ws, &["export", "--format", "cloudformation", "-o", "cfn.json"]).success();
-    validate(&ws.join("cfn.json"));
+    support::validate_template(&ws.join("cfn.json"));
 
     let t: serde_json::Value = serde_json::from_str(&{
         run(ws, &["export", "-o", "template.json"]).success();
@@ -378,7 +338,7 @@ fn a_small_workspace_exports_this_template() {
     let r = run(ws, &["export"]).success();
     assert_data_eq!(r.stdout.clone(), file!["snapshots/export-small.yaml"]);
     std::fs::write(ws.join("t.yaml"), &r.stdout).unwrap();
-    validate(&ws.join("t.yaml"));
+    support::validate_template(&ws.join("t.yaml"));
     // Deterministic.
     assert_eq!(run(ws, &["export"]).success().stdout, r.stdout);
 }

@@ -3,29 +3,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use support::{read, run};
-
-fn python() -> PathBuf {
-    let venv = std::env::var_os("CARGO_TRIGGER_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/cargo-trigger/venv"));
-    venv.join("bin/python")
-}
-
-#[track_caller]
-fn validate(template: &Path) {
-    let out = Command::new(python())
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate_template.py"))
-        .arg(template)
-        .output()
-        .expect("scripts/test.sh installs the validators");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains(" 0 errors"), "{text}");
-    assert!(!text.contains("E3004"), "circular dependency: {text}");
-}
 
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -144,9 +122,9 @@ fn triggers_writing_to_their_own_source_export_without_cycles() {
     .success();
     assert!(r.stderr.contains("read the pool id from each event"), "{}", r.stderr);
     run(ws, &["export", "-o", "template.yaml"]).success();
-    validate(&ws.join("template.yaml"));
+    support::validate_template(&ws.join("template.yaml"));
     run(ws, &["export", "--format", "cloudformation", "-o", "cfn.yaml"]).success();
-    validate(&ws.join("cfn.yaml"));
+    support::validate_template(&ws.join("cfn.yaml"));
 
     run(ws, &["export", "-o", "t.json"]).success();
     let t: serde_json::Value = serde_json::from_str(&read(ws, "t.json")).unwrap();

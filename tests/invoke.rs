@@ -2,20 +2,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use support::{cmd, read, run_with};
 
-/// The generated crates' shared target directory (as in tests/scaffolds.rs).
-fn shared_target() -> PathBuf {
-    std::env::var_os("CARGO_TRIGGER_SCAFFOLD_TARGET")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-target"))
-}
-
 fn trigger(ws: &Path, args: &[&str]) -> support::Run {
     let mut c = cmd(ws, args);
-    c.env("CARGO_TARGET_DIR", shared_target());
+    c.env("CARGO_TARGET_DIR", support::shared_target());
     run_with(c, ws)
 }
 

@@ -6,18 +6,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use support::{read, run};
-
-/// Kept between runs (inside cargo's target dir), so only the first run pays
-/// for the dependencies.
-fn shared_target() -> PathBuf {
-    std::env::var_os("CARGO_TRIGGER_SCAFFOLD_TARGET")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-target"))
-}
 
 /// `cargo test` in a generated workspace; returns its output.
 fn cargo_test(ws: &Path) -> String {
@@ -38,7 +30,7 @@ fn cargo_test(ws: &Path) -> String {
             c.env_remove(k);
         }
     }
-    c.env("CARGO_TARGET_DIR", shared_target());
+    c.env("CARGO_TARGET_DIR", support::shared_target());
     // One pipe for both streams, so `Running …` (stderr) stays next to the
     // test lines (stdout).
     let (mut reader, writer) = std::io::pipe().unwrap();

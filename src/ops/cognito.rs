@@ -584,11 +584,7 @@ fn extend_crate(
             }
         }
     }
-    plan.update(
-        member.manifest_path.clone(),
-        manifest.original().to_string(),
-        manifest.render(),
-    );
+    plan.update_manifest(&manifest);
     statuses.push(Status::new(
         "Adding",
         format!(

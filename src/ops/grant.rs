@@ -219,11 +219,7 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
         ));
     }
     let mut plan = Plan::new();
-    plan.update(
-        m.manifest_path.clone(),
-        manifest.original().to_string(),
-        manifest.render(),
-    );
+    plan.update_manifest(&manifest);
     Ok(Planned {
         root: ws.root.clone(),
         plan,
@@ -298,11 +294,7 @@ pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> 
     manifest.remove_if_empty(&ENV);
     manifest.remove_if_empty(&["package", "metadata", "lambda"]);
     let mut plan = Plan::new();
-    plan.update(
-        m.manifest_path.clone(),
-        manifest.original().to_string(),
-        manifest.render(),
-    );
+    plan.update_manifest(&manifest);
     Ok(Planned {
         root: ws.root.clone(),
         plan,

@@ -557,7 +557,7 @@ pub fn finish_root(ws: &Workspace, root: Manifest, is_new: bool, plan: &mut Plan
     if is_new {
         plan.create(ws.root_manifest.clone(), root.render())?;
     } else {
-        plan.update(ws.root_manifest.clone(), root.original().to_string(), root.render());
+        plan.update_manifest(&root);
     }
     Ok(())
 }

@@ -132,11 +132,7 @@ pub fn plan_wire(ws: &Workspace, opts: &WireOptions) -> CargoResult<Planned> {
         ));
     }
     manifest.push_table(&TRIGGER, "bindings", &resolved.binding.fields(source))?;
-    plan.update(
-        member.manifest_path.clone(),
-        manifest.original().to_string(),
-        manifest.render(),
-    );
+    plan.update_manifest(&manifest);
     if let Some(r) = &resolved.new_resource {
         let (mut root, is_new) = new::root_manifest(ws)?;
         new::declare_resource(&mut root, r)?;
@@ -257,11 +253,7 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
         ));
     }
     statuses.reverse();
-    plan.update(
-        member.manifest_path.clone(),
-        manifest.original().to_string(),
-        manifest.render(),
-    );
+    plan.update_manifest(&manifest);
 
     let mut notes = Vec::new();
     let removed: BTreeSet<&str> = indices
@@ -288,7 +280,7 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
         root.remove_if_empty(&RESOURCES);
         root.remove_if_empty(&["workspace", "metadata", "trigger"]);
         root.remove_if_empty(&["workspace", "metadata"]);
-        plan.update(ws.root_manifest.clone(), root.original().to_string(), root.render());
+        plan.update_manifest(&root);
     } else if !orphans.is_empty() {
         notes.push(format!(
             "no binding uses {} any more; `--prune` removes the declaration",

@@ -125,3 +125,50 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Where generated crates are built: kept between runs inside cargo's target
+/// dir, so only the first run pays for their dependencies.
+pub fn shared_target() -> PathBuf {
+    std::env::var_os("CARGO_TRIGGER_SCAFFOLD_TARGET")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-target"))
+}
+
+/// The Python that has aws-sam-translator and cfn-lint (scripts/test.sh
+/// installs it).
+pub fn python() -> PathBuf {
+    let venv = std::env::var_os("CARGO_TRIGGER_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/cargo-trigger/venv"));
+    let py = venv.join("bin/python");
+    assert!(
+        py.is_file(),
+        "{} is missing: run ./scripts/test.sh, which installs aws-sam-translator and cfn-lint",
+        py.display()
+    );
+    py
+}
+
+/// Translate (SAM) and lint a template with AWS's tools; panic with the
+/// findings on an error (a circular dependency included).
+#[track_caller]
+pub fn validate_template(template: &Path) -> String {
+    let out = Command::new(python())
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate_template.py"))
+        .arg(template)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{} failed validation:\n{text}\n{}",
+        template.display(),
+        std::fs::read_to_string(template).unwrap()
+    );
+    assert!(text.contains(" 0 errors"), "{text}");
+    text
+}
