@@ -126,6 +126,24 @@ def bench_new(tool, work, quick):
 
 # ---- 3 and 4. generated functions ------------------------------------------
 
+# The same echo, with the logging every generated function sets up (the
+# spec's `tracing::init_default_subscriber()` and one line per event): it
+# tells what of a scaffold's cost is logging.
+ECHO_LOGGING_MAIN = """use lambda_runtime::{Error, LambdaEvent, run, service_fn, tracing};
+use serde_json::Value;
+
+async fn echo(event: LambdaEvent<Value>) -> Result<Value, Error> {
+    tracing::info!(request = %event.context.request_id, "echo");
+    Ok(event.payload)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    run(service_fn(echo)).await
+}
+"""
+
 ECHO_MAIN = """use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 use serde_json::Value;
 
@@ -164,16 +182,17 @@ def functions_workspace(tool, work):
         for name in ("lambda_runtime", "serde_json", "tokio"):
             if line.startswith(name + " "):
                 deps[name] = line
-    echo = ws / "echo"
-    (echo / "src").mkdir(parents=True)
-    (echo / "src/main.rs").write_text(ECHO_MAIN)
-    (echo / "Cargo.toml").write_text(
-        '[package]\nname = "echo"\nversion = "0.1.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n'
-        + "\n".join(deps[k] for k in sorted(deps)) + "\n"
-    )
-    text = (ws / "Cargo.toml").read_text().replace('members = [', 'members = ["echo", ', 1)
-    (ws / "Cargo.toml").write_text(text)
-    sh([tool, "trigger", "wire", "echo", "-q", "--source", "kinesis", "--stream", "echo-stream", "--create"], cwd=ws)
+    for name, main in [("echo", ECHO_MAIN), ("echo-logging", ECHO_LOGGING_MAIN)]:
+        echo = ws / name
+        (echo / "src").mkdir(parents=True)
+        (echo / "src/main.rs").write_text(main)
+        (echo / "Cargo.toml").write_text(
+            f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n'
+            + "\n".join(deps[k] for k in sorted(deps)) + "\n"
+        )
+        text = (ws / "Cargo.toml").read_text().replace('members = [', f'members = ["{name}", ', 1)
+        (ws / "Cargo.toml").write_text(text)
+        sh([tool, "trigger", "wire", name, "-q", "--source", "kinesis", "--stream", f"{name}-stream", "--create"], cwd=ws)
     shutil.copy(ROOT / "tests/fixtures/generated/Cargo.lock", ws / "Cargo.lock")
     sh(["cargo", "fetch", "-q"], cwd=ws)
     return ws
@@ -181,10 +200,19 @@ def functions_workspace(tool, work):
 
 def bench_builds(ws, quick):
     rows = {}
-    env = dict(os.environ, CARGO_PROFILE_RELEASE_STRIP="symbols", CARGO_TERM_COLOR="never")
-    names = ["echo"] + [c[0] for c in CRATES]
+    # The release settings `cargo lambda build` applies when the workspace
+    # sets none: what a deployed function is built with.
+    env = dict(
+        os.environ,
+        CARGO_PROFILE_RELEASE_STRIP="symbols",
+        CARGO_PROFILE_RELEASE_LTO="thin",
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS="1",
+        CARGO_PROFILE_RELEASE_PANIC="abort",
+        CARGO_TERM_COLOR="never",
+    )
+    names = ["echo", "echo-logging"] + [c[0] for c in CRATES]
     if quick:
-        names = ["echo", "photos-s3-trigger"]
+        names = ["echo", "echo-logging", "photos-s3-trigger"]
     for name in names:
         target = ws / f"target-{name}"
         if target.exists():
@@ -197,9 +225,13 @@ def bench_builds(ws, quick):
         rows[name] = {"build_s": secs, "binary_bytes": size, "binary": str(target / "release" / name)}
         print(f"  {name:<26} cold release build {secs:6.1f} s, stripped binary {size/1024/1024:5.2f} MiB")
     base = rows["echo"]
+    logging = rows["echo-logging"]
     for name, r in rows.items():
         r["build_ratio"] = r["build_s"] / base["build_s"]
         r["size_ratio"] = r["binary_bytes"] / base["binary_bytes"]
+        r["size_ratio_vs_echo_logging"] = r["binary_bytes"] / logging["binary_bytes"]
+        print(f"  {name:<26} vs echo: build {r['build_ratio']:.2f}x, size {r['size_ratio']:.2f}x"
+              f" (vs echo with logging: size {r['size_ratio_vs_echo_logging']:.2f}x)")
     return rows
 
 
@@ -244,16 +276,19 @@ def bench_runtime(tool, ws, builds, quick):
             continue
         fn = median_invoke(tool, ws, krate, builds[krate]["binary"], path, runs)
         base = median_invoke(tool, ws, "echo", builds["echo"]["binary"], path, runs)
+        logging = median_invoke(tool, ws, "echo-logging", builds["echo-logging"]["binary"], path, runs)
         rows[krate] = {
             "event": path.name,
             "start_to_response_ms": fn[0],
             "handler_ms": fn[1],
             "echo_start_to_response_ms": base[0],
             "echo_handler_ms": base[1],
+            "echo_logging_start_to_response_ms": logging[0],
             "cold_start_ratio": fn[0] / base[0],
+            "cold_start_ratio_vs_echo_logging": fn[0] / logging[0],
         }
-        print(f"  {krate:<26} {path.name:<18} start→response {fn[0]:6.2f} ms (echo {base[0]:6.2f} ms, {fn[0]/base[0]:.2f}x)"
-              f" | handler {fn[1]:6.2f} ms (echo {base[1]:6.2f} ms)")
+        print(f"  {krate:<26} {path.name:<18} start→response {fn[0]:6.2f} ms (echo {base[0]:6.2f} ms, {fn[0]/base[0]:.2f}x;"
+              f" echo with logging {logging[0]:6.2f} ms, {fn[0]/logging[0]:.2f}x) | handler {fn[1]:6.2f} ms (echo {base[1]:6.2f} ms)")
     return rows
 
 

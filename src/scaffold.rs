@@ -181,7 +181,11 @@ pub struct Catalog {
     pub modules: BTreeMap<String, ModuleScaffold>,
     pub capabilities: IndexMap<String, Capability>,
     pub dependencies: BTreeMap<String, DepSpec>,
-    hb: Handlebars<'static>,
+    /// Template and partial sources; compiled on first render, so that
+    /// commands that only read the catalog (`check`) do not pay for it.
+    templates: Vec<(String, &'static str)>,
+    partials: Vec<(String, &'static str)>,
+    hb: OnceLock<Result<Handlebars<'static>, String>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -213,23 +217,20 @@ fn collect_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>)
 }
 
 impl Catalog {
-    pub fn load(root: &Dir<'_>) -> CargoResult<Catalog> {
-        let mut hb = Handlebars::new();
-        hb.set_strict_mode(true);
-        hb.register_escape_fn(handlebars::no_escape);
-        register_helpers(&mut hb);
+    pub fn load(root: &'static Dir<'static>) -> CargoResult<Catalog> {
+        let mut templates: Vec<(String, &'static str)> = Vec::new();
+        let mut partials: Vec<(String, &'static str)> = Vec::new();
 
         let dependencies: BTreeMap<String, DepSpec> =
             manifest::from_toml(file_text(root, "dependencies.toml")?, "scaffolds/dependencies.toml")?;
 
         // Partials shared by scaffolds.
-        if let Some(partials) = root.get_dir("_partials") {
-            for f in partials.files() {
+        if let Some(dir) = root.get_dir("_partials") {
+            for f in dir.files() {
                 let name = f.path().file_stem().and_then(|s| s.to_str()).unwrap_or_default();
                 let name = name.trim_end_matches(".rs").trim_end_matches(".md");
                 let body = f.contents_utf8().context("partial is not UTF-8")?;
-                hb.register_partial(name, body)
-                    .with_context(|| format!("invalid partial `{}`", f.path().display()))?;
+                partials.push((name.to_string(), body));
             }
         }
 
@@ -272,8 +273,7 @@ impl Catalog {
                     let out = rel.strip_suffix(".hbs").unwrap_or(&rel).to_string();
                     let tname = format!("{name}/{out}");
                     let body = f.contents_utf8().context("template is not UTF-8")?;
-                    hb.register_template_string(&tname, body)
-                        .with_context(|| format!("invalid template `scaffolds/{name}/files/{rel}`"))?;
+                    templates.push((tname.clone(), body));
                     files.push((out, tname));
                 }
             }
@@ -283,8 +283,7 @@ impl Catalog {
                     let file_name = f.path().file_name().and_then(|s| s.to_str()).unwrap_or_default();
                     let out = file_name.strip_suffix(".hbs").unwrap_or(file_name).to_string();
                     let tname = format!("{name}/regenerated/{out}");
-                    hb.register_template_string(&tname, f.contents_utf8().context("template is not UTF-8")?)
-                        .with_context(|| format!("invalid template `{}`", f.path().display()))?;
+                    templates.push((tname.clone(), f.contents_utf8().context("template is not UTF-8")?));
                     regenerated.push(out);
                 }
             }
@@ -325,11 +324,7 @@ impl Catalog {
                         }
                     }
                     let tname = format!("{name}/modules/{mname}");
-                    hb.register_template_string(
-                        &tname,
-                        file_text(root, &format!("{name}/modules/{mname}/module.rs.hbs"))?,
-                    )
-                    .with_context(|| format!("invalid template for module `{mname}`"))?;
+                    templates.push((tname.clone(), file_text(root, &format!("{name}/modules/{mname}/module.rs.hbs"))?));
                     modules.insert(
                         mname.clone(),
                         ModuleScaffold {
@@ -386,7 +381,9 @@ impl Catalog {
             modules,
             capabilities,
             dependencies,
-            hb,
+            templates,
+            partials,
+            hb: OnceLock::new(),
         })
     }
 
@@ -407,9 +404,28 @@ impl Catalog {
         self.modules.values().filter(|m| m.serves(event)).collect()
     }
 
-    /// Render one registered template.
+    /// Every template and partial, compiled (once).
+    pub fn engine(&self) -> CargoResult<&Handlebars<'static>> {
+        let compiled = self.hb.get_or_init(|| {
+            let mut hb = Handlebars::new();
+            hb.set_strict_mode(true);
+            hb.register_escape_fn(handlebars::no_escape);
+            register_helpers(&mut hb);
+            for (name, body) in &self.partials {
+                hb.register_partial(name, *body).map_err(|e| format!("invalid partial `{name}`: {e}"))?;
+            }
+            for (name, body) in &self.templates {
+                hb.register_template_string(name, *body)
+                    .map_err(|e| format!("invalid template `scaffolds/{name}`: {e}"))?;
+            }
+            Ok(hb)
+        });
+        compiled.as_ref().map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// Render one template.
     pub fn render(&self, template: &str, data: &Value) -> CargoResult<String> {
-        self.hb
+        self.engine()?
             .render(template, data)
             .with_context(|| format!("failed to render scaffold template `{template}`"))
     }
@@ -576,6 +592,7 @@ mod tests {
     #[test]
     fn the_embedded_catalog_loads() {
         let c = catalog();
+        c.engine().expect("every template and partial compiles");
         for s in Source::ALL {
             let scaffold = c.for_source(s);
             assert!(
