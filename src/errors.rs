@@ -31,14 +31,6 @@ pub fn user_error(message: impl Into<String>, help: impl Into<String>) -> anyhow
     })
 }
 
-/// A user error without a fix to suggest.
-pub fn plain_error(message: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UserError {
-        message: message.into(),
-        help: None,
-    })
-}
-
 pub(crate) fn help_of(error: &anyhow::Error) -> Option<String> {
     error.downcast_ref::<UserError>().and_then(|e| e.help.clone())
 }

@@ -494,10 +494,6 @@ pub fn json_object(flag: &str, text: &str) -> CargoResult<Map<String, Value>> {
     }
 }
 
-pub fn pseudo_digits(seed: &str, len: usize) -> String {
-    digits(seed, len)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,10 +90,6 @@ impl Manifest {
         }
     }
 
-    pub fn is_changed(&self) -> bool {
-        self.render() != self.original
-    }
-
     /// The table at `path` (dotted segments), created as implicit tables
     /// (or inline tables inside an inline table) where missing.
     fn table_mut(&mut self, path: &[&str]) -> CargoResult<&mut dyn TableLike> {
@@ -134,10 +130,6 @@ impl Manifest {
         Some(current)
     }
 
-    pub fn has_table(&self, path: &[&str]) -> bool {
-        self.table_ref(path).is_some()
-    }
-
     /// Set `key` in the table at `path` (created if needed). An existing
     /// value keeps its decor (spacing, trailing comment).
     pub fn set(&mut self, path: &[&str], key: &str, value: &FieldValue) -> CargoResult<()> {
@@ -159,15 +151,6 @@ impl Manifest {
         t.insert("workspace", Value::from(true));
         table.insert(key, Item::Value(Value::InlineTable(t)));
         Ok(())
-    }
-
-    /// Set `key` only when it is absent; returns whether it was set.
-    pub fn set_default(&mut self, path: &[&str], key: &str, value: &FieldValue) -> CargoResult<bool> {
-        if self.table_ref(path).is_some_and(|t| t.contains_key(key)) {
-            return Ok(false);
-        }
-        self.set(path, key, value)?;
-        Ok(true)
     }
 
     pub fn get_str(&self, path: &[&str], key: &str) -> Option<&str> {
@@ -373,21 +356,6 @@ impl Manifest {
         };
         insert_formatted(arr, index, member);
         Ok(true)
-    }
-
-    /// Remove `member` from `workspace.members` (used to undo).
-    pub fn remove_workspace_member(&mut self, member: &str) -> bool {
-        let Ok(ws) = self.table_mut_existing(&["workspace"]) else {
-            return false;
-        };
-        let Some(arr) = ws.get_mut("members").and_then(|i| i.as_array_mut()) else {
-            return false;
-        };
-        let Some(i) = arr.iter().position(|v| v.as_str() == Some(member)) else {
-            return false;
-        };
-        arr.remove(i);
-        true
     }
 
     /// Is `[dependencies].name` inherited (`workspace = true`)?

@@ -2,7 +2,6 @@
 //! first. `--dry-run` prints it as a unified diff; a real run applies it
 //! all-or-nothing under a workspace lock.
 
-use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -259,15 +258,6 @@ impl Plan {
             done.push(i);
         }
         Ok(())
-    }
-
-    /// Every directory the plan creates a file in, relative to `root`.
-    pub fn touched_dirs(&self, root: &Path) -> BTreeSet<PathBuf> {
-        self.changes
-            .iter()
-            .filter_map(|c| c.path().parent())
-            .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-            .collect()
     }
 }
 

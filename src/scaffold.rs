@@ -324,7 +324,10 @@ impl Catalog {
                         }
                     }
                     let tname = format!("{name}/modules/{mname}");
-                    templates.push((tname.clone(), file_text(root, &format!("{name}/modules/{mname}/module.rs.hbs"))?));
+                    templates.push((
+                        tname.clone(),
+                        file_text(root, &format!("{name}/modules/{mname}/module.rs.hbs"))?,
+                    ));
                     modules.insert(
                         mname.clone(),
                         ModuleScaffold {
@@ -412,7 +415,8 @@ impl Catalog {
             hb.register_escape_fn(handlebars::no_escape);
             register_helpers(&mut hb);
             for (name, body) in &self.partials {
-                hb.register_partial(name, *body).map_err(|e| format!("invalid partial `{name}`: {e}"))?;
+                hb.register_partial(name, *body)
+                    .map_err(|e| format!("invalid partial `{name}`: {e}"))?;
             }
             for (name, body) in &self.templates {
                 hb.register_template_string(name, *body)

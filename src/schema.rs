@@ -69,10 +69,6 @@ impl Source {
         }
     }
 
-    pub fn is_stream(self) -> bool {
-        matches!(self, Source::Dynamodb | Source::Kinesis)
-    }
-
     pub fn names() -> String {
         Source::ALL
             .iter()

@@ -62,16 +62,6 @@ impl Shell {
         }
     }
 
-    /// A shell that writes into the given sinks with no colour (tests).
-    pub fn from_writers(err: Box<dyn Write>, out: Box<dyn Write>, verbosity: Verbosity) -> Self {
-        Shell {
-            verbosity,
-            err: AutoStream::new(err, ColorChoice::Never),
-            out: AutoStream::new(out, ColorChoice::Never),
-            warnings: 0,
-        }
-    }
-
     pub fn verbosity(&self) -> Verbosity {
         self.verbosity
     }

@@ -189,7 +189,6 @@ fn cargo_metadata_json(manifest: &Path, opts: &LoadOptions) -> CargoResult<Strin
     if opts.frozen {
         cmd.arg("--frozen");
     }
-    cmd.env_remove("CARGO_TRIGGER_CHILD");
     let out = cmd.output().context("failed to run `cargo metadata`")?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
