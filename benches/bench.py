@@ -44,6 +44,13 @@ def hyperfine(commands, out, runs, prepare=None, warmup=2):
     return [r["median"] for r in data["results"]]
 
 
+def cpu_times(out):
+    """Mean user+system time of each command of a hyperfine run (children
+    included): steadier than wall time on a shared machine."""
+    data = json.loads(Path(out).read_text())
+    return [r["user"] + r["system"] for r in data["results"]]
+
+
 # ---- 1. list / check vs cargo metadata --------------------------------------
 
 def synthetic_workspace(d: Path, n: int):
@@ -85,8 +92,9 @@ def bench_metadata(tool, work, quick):
                 f"{tool} trigger check --manifest-path {m}",
             ],
             work / f"metadata-{n}.json",
-            runs=5 if quick else 20,
+            runs=5 if quick else 30,
         )
+        cpu = cpu_times(work / f"metadata-{n}.json")
         base = t[0]
         rows.append({
             "members": n,
@@ -96,9 +104,14 @@ def bench_metadata(tool, work, quick):
             "check_ms": t[3] * 1000,
             "list_ratio": t[1] / base,
             "check_ratio": t[3] / base,
+            "cpu_ms": {"cargo_metadata": cpu[0] * 1000, "list": cpu[1] * 1000, "list_json": cpu[2] * 1000, "check": cpu[3] * 1000},
+            "cpu_list_ratio": cpu[1] / cpu[0],
+            "cpu_check_ratio": cpu[3] / cpu[0],
         })
         print(f"  {n:>3} members: cargo metadata {base*1000:7.1f} ms | list {t[1]*1000:7.1f} ms ({t[1]/base:.2f}x) | "
               f"list --format json {t[2]*1000:7.1f} ms ({t[2]/base:.2f}x) | check {t[3]*1000:7.1f} ms ({t[3]/base:.2f}x)")
+        print(f"      CPU (user+sys): cargo metadata {cpu[0]*1000:7.1f} ms | list {cpu[1]/cpu[0]:.2f}x | "
+              f"list --format json {cpu[2]/cpu[0]:.2f}x | check {cpu[3]/cpu[0]:.2f}x")
     return rows
 
 

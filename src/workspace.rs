@@ -311,17 +311,71 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
     })
 }
 
+/// `cargo metadata` output, read without copying: what cargo-lambda needs
+/// of it, per package.
+#[derive(serde::Deserialize)]
+struct RawMetadata<'a> {
+    #[serde(borrow)]
+    packages: Vec<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    workspace_root: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    target_directory: &'a serde_json::value::RawValue,
+    #[serde(borrow, default, rename = "metadata")]
+    workspace_metadata: Option<&'a serde_json::value::RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawName<'a> {
+    name: &'a str,
+}
+
+/// The part of `[workspace.metadata]` cargo-lambda reads.
+#[derive(serde::Deserialize)]
+struct RawLambda<'a> {
+    #[serde(borrow, default)]
+    lambda: Option<&'a serde_json::value::RawValue>,
+}
+
 /// cargo-lambda's view of each trigger crate, read by cargo-lambda-metadata
 /// from the same `cargo metadata` output (its own cargo_metadata version).
 fn read_lambda_settings(json: &str, root: &Path, members: &mut [Member], diags: &mut Diagnostics) -> CargoResult<()> {
-    let mut one: LambdaCargoMetadata =
+    let raw: RawMetadata<'_> =
         serde_json::from_str(json).context("failed to read `cargo metadata` output for cargo-lambda")?;
-    let packages = std::mem::take(&mut one.packages);
+    let mut by_name: std::collections::HashMap<&str, &serde_json::value::RawValue> = Default::default();
+    for p in &raw.packages {
+        let n: RawName<'_> = serde_json::from_str(p.get()).context("a package without a name")?;
+        by_name.insert(n.name, p);
+    }
+    // Only `lambda` of the workspace metadata matters to cargo-lambda; the
+    // rest (our resources, for one) need not be read once per function.
+    let lambda = match raw.workspace_metadata {
+        Some(m) if m.get().starts_with('{') => {
+            serde_json::from_str::<RawLambda<'_>>(m.get())
+                .context("failed to read `[workspace.metadata]`")?
+                .lambda
+        }
+        _ => None,
+    };
+    let ws_meta = match lambda {
+        Some(l) => format!(r#"{{"lambda":{}}}"#, l.get()),
+        None => "null".to_string(),
+    };
     for member in members.iter_mut().filter(|m| m.trigger.is_some()) {
-        // cargo-lambda looks each function up among all packages; give it a
-        // view with just this package and the workspace metadata, which is
-        // what it reads for one function, so a large workspace stays linear.
-        one.packages = packages.iter().filter(|p| p.name == member.name).cloned().collect();
+        // cargo-lambda reads one function from its package and the workspace
+        // metadata: give it just those, so a large workspace stays linear.
+        let Some(package) = by_name.get(member.name.as_str()) else {
+            continue;
+        };
+        let one_json = format!(
+            r#"{{"packages":[{}],"workspace_members":[],"resolve":null,"workspace_root":{},"target_directory":{},"version":1,"metadata":{}}}"#,
+            package.get(),
+            raw.workspace_root.get(),
+            raw.target_directory.get(),
+            ws_meta
+        );
+        let one: LambdaCargoMetadata =
+            serde_json::from_str(&one_json).context("failed to read `cargo metadata` output for cargo-lambda")?;
         let options = ConfigOptions {
             names: FunctionNames::from_package(&member.name),
             global: Some(root.join("CargoLambda.toml")),

@@ -121,3 +121,22 @@ fn usage_errors_exit_2() {
     let r = run(dir.path(), &["list", "--format", "yaml"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+#[test]
+fn workspace_level_cargo_lambda_settings_reach_each_function() {
+    let ws = workspace("root-package");
+    let root = ws.path().join("Cargo.toml");
+    let text = std::fs::read_to_string(&root).unwrap();
+    std::fs::write(
+        &root,
+        format!("{text}\n[workspace.metadata.lambda.env]\nSTAGE = \"dev\"\n\n[workspace.metadata.lambda.deploy]\ntracing = \"active\"\n"),
+    )
+    .unwrap();
+    let r = run(ws.path(), &["list", "--format", "json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let lambda = &v["triggers"][0]["lambda"];
+    assert_eq!(lambda["env"]["STAGE"], "dev", "{lambda}");
+    assert_eq!(lambda["tracing"], "Active", "{lambda}");
+    // The crate's own settings win.
+    assert_eq!(lambda["memory"], 512);
+}
