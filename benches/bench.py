@@ -53,6 +53,26 @@ def cpu_times(out):
 
 # ---- 1. list / check vs cargo metadata --------------------------------------
 
+def instructions(cmd, work):
+    """Instructions executed by `cmd` and every process it starts, counted by
+    callgrind: the same number run after run, whatever else the machine does."""
+    out = work / "callgrind"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir()
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/cg.%p", *cmd],
+        capture_output=True,
+        check=True,
+    )
+    total = 0
+    for f in out.iterdir():
+        for line in f.read_text(errors="replace").splitlines():
+            if line.startswith("totals:") or line.startswith("summary:"):
+                total += int(line.split()[1])
+                break
+    return total
+
 def synthetic_workspace(d: Path, n: int):
     if d.exists():
         shutil.rmtree(d)
@@ -95,6 +115,11 @@ def bench_metadata(tool, work, quick):
             runs=5 if quick else 30,
         )
         cpu = cpu_times(work / f"metadata-{n}.json")
+        ins = [
+            instructions(["cargo", "metadata", "--no-deps", "--format-version", "1", "--manifest-path", m], work),
+            instructions([tool, "trigger", "list", "--manifest-path", m], work),
+            instructions([tool, "trigger", "check", "--manifest-path", m], work),
+        ]
         base = t[0]
         rows.append({
             "members": n,
@@ -107,11 +132,16 @@ def bench_metadata(tool, work, quick):
             "cpu_ms": {"cargo_metadata": cpu[0] * 1000, "list": cpu[1] * 1000, "list_json": cpu[2] * 1000, "check": cpu[3] * 1000},
             "cpu_list_ratio": cpu[1] / cpu[0],
             "cpu_check_ratio": cpu[3] / cpu[0],
+            "instructions": {"cargo_metadata": ins[0], "list": ins[1], "check": ins[2]},
+            "instructions_list_ratio": ins[1] / ins[0],
+            "instructions_check_ratio": ins[2] / ins[0],
         })
         print(f"  {n:>3} members: cargo metadata {base*1000:7.1f} ms | list {t[1]*1000:7.1f} ms ({t[1]/base:.2f}x) | "
               f"list --format json {t[2]*1000:7.1f} ms ({t[2]/base:.2f}x) | check {t[3]*1000:7.1f} ms ({t[3]/base:.2f}x)")
         print(f"      CPU (user+sys): cargo metadata {cpu[0]*1000:7.1f} ms | list {cpu[1]/cpu[0]:.2f}x | "
               f"list --format json {cpu[2]/cpu[0]:.2f}x | check {cpu[3]/cpu[0]:.2f}x")
+        print(f"      instructions (callgrind): cargo metadata {ins[0]/1e6:7.1f} M | list {ins[1]/ins[0]:.2f}x | "
+              f"check {ins[2]/ins[0]:.2f}x")
     return rows
 
 

@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cargo-trigger/target}"
 work="${BENCH_DIR:-$HOME/.cache/cargo-trigger/bench}"
 
-if ! command -v hyperfine >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq hyperfine >/dev/null
-    fi
+missing=""
+command -v hyperfine >/dev/null 2>&1 || missing="$missing hyperfine"
+command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
+if [ -n "$missing" ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
 cargo build --release --locked -q
