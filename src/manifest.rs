@@ -11,6 +11,13 @@ use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Tab
 use crate::errors::{CargoResult, user_error};
 use crate::schema::FieldValue;
 
+/// `[package.metadata.trigger]`
+pub const TRIGGER: [&str; 3] = ["package", "metadata", "trigger"];
+/// `[package.metadata.lambda.env]`
+pub const LAMBDA_ENV: [&str; 4] = ["package", "metadata", "lambda", "env"];
+/// `[workspace.metadata.trigger.resources]`
+pub const RESOURCES: [&str; 4] = ["workspace", "metadata", "trigger", "resources"];
+
 /// A Cargo.toml in memory: its path, the text it was read from and the
 /// editable document.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::errors::{CargoResult, user_error};
 use crate::events::{self, CognitoUser, Origin};
-use crate::manifest::Manifest;
+use crate::manifest::{LAMBDA_ENV, Manifest, TRIGGER};
 use crate::ops::binding::{self, Resolved};
 use crate::ops::new::{self, CrateDraft, NewOptions};
 use crate::ops::{Planned, Status, rules};
@@ -566,13 +566,13 @@ fn extend_crate(
 
     // Cargo.toml: the module list, new settings and dependencies.
     let mut manifest = Manifest::open(&member.manifest_path)?;
-    manifest.set_strings(&["package", "metadata", "trigger"], "modules", &all)?;
+    manifest.set_strings(&TRIGGER, "modules", &all)?;
     let existing_env = member.lambda.as_ref().map(|l| l.env.clone()).unwrap_or_default();
     let added_modules: Vec<&ModuleScaffold> = added.iter().filter_map(|m| cat.module(m)).collect();
     let (env, mut setting_notes) = settings_for(&added_modules, given, &existing_env)?;
     notes.append(&mut setting_notes);
     for (k, v) in env {
-        manifest.set(&["package", "metadata", "lambda", "env"], &k, &FieldValue::Str(v))?;
+        manifest.set(&LAMBDA_ENV, &k, &FieldValue::Str(v))?;
     }
     let inherit = manifest.dependency_inherits("lambda_runtime");
     let ws_deps = root.workspace_dependency_names();

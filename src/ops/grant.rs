@@ -5,15 +5,12 @@
 
 use crate::arn::{self, ArnKind};
 use crate::errors::{CargoResult, user_error};
-use crate::manifest::Manifest;
+use crate::manifest::{LAMBDA_ENV as ENV, Manifest, TRIGGER};
 use crate::ops::export::grant_env_name;
 use crate::ops::{Planned, Status};
 use crate::plan::Plan;
 use crate::schema::{Access, FieldValue, Grant, Resource, ResourceKind};
 use crate::workspace::Workspace;
-
-const TRIGGER: [&str; 3] = ["package", "metadata", "trigger"];
-const ENV: [&str; 4] = ["package", "metadata", "lambda", "env"];
 
 #[derive(Clone, Debug, Default)]
 pub struct GrantOptions {

@@ -267,7 +267,7 @@ pub fn plan_crate(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>, p
         }
     }
     m.set(&pkg, "publish", &FieldValue::Bool(false))?;
-    let trig = ["package", "metadata", "trigger"];
+    let trig = manifest::TRIGGER;
     m.set(&trig, "source", &FieldValue::Str(draft.source.as_str().into()))?;
     for (k, v) in &draft.trigger_fields {
         m.set(&trig, k, v)?;
@@ -276,11 +276,7 @@ pub fn plan_crate(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>, p
         m.push_table(&trig, "bindings", &b.fields(draft.source))?;
     }
     for (k, v) in &draft.env {
-        m.set(
-            &["package", "metadata", "lambda", "env"],
-            k,
-            &FieldValue::Str(v.clone()),
-        )?;
+        m.set(&manifest::LAMBDA_ENV, k, &FieldValue::Str(v.clone()))?;
     }
     for (k, v) in &draft.deploy {
         m.set(&["package", "metadata", "lambda", "deploy"], k, v)?;
@@ -314,11 +310,7 @@ pub fn plan_crate(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>, p
 
 /// Declare a resource in the root manifest.
 pub fn declare_resource(root: &mut Manifest, resource: &Resource) -> CargoResult<()> {
-    root.set_table(
-        &["workspace", "metadata", "trigger", "resources"],
-        &resource.name,
-        &resource.fields(),
-    )
+    root.set_table(&manifest::RESOURCES, &resource.name, &resource.fields())
 }
 
 /// Sample events for a scaffold, filled from the binding and its resource,

@@ -5,16 +5,13 @@
 use std::collections::BTreeSet;
 
 use crate::errors::{CargoResult, user_error};
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, RESOURCES, TRIGGER};
 use crate::ops::binding::{self, BindingRequest};
 use crate::ops::new::{self, describe_binding};
 use crate::ops::{Planned, Status, rules};
 use crate::plan::Plan;
 use crate::schema::{CognitoEvent, FieldValue, Source, Target, TokenVersion};
 use crate::workspace::Workspace;
-
-const TRIGGER: [&str; 3] = ["package", "metadata", "trigger"];
-const RESOURCES: [&str; 4] = ["workspace", "metadata", "trigger", "resources"];
 
 #[derive(Clone, Debug, Default)]
 pub struct WireOptions {
