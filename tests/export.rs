@@ -366,3 +366,58 @@ fn a_workspace_with_errors_exports_nothing() {
     assert!(r.stderr.contains("cargo trigger check"), "{}", r.stderr);
     assert_eq!(r.stdout, "");
 }
+
+#[test]
+fn module_permissions_and_secrets_follow_the_scaffold_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    new(
+        ws,
+        &[
+            "--source",
+            "cognito",
+            "--capability",
+            "add-to-group",
+            "--set",
+            "GROUP=customers",
+            "--user-pool",
+            "users",
+        ],
+    );
+    new(
+        ws,
+        &["--source", "cognito", "--capability", "captcha", "--user-pool", "users"],
+    );
+    // The secret is nowhere in Cargo.toml.
+    for (path, text) in support::snapshot(ws) {
+        if path.ends_with("Cargo.toml") {
+            assert!(
+                !String::from_utf8_lossy(&text).contains("RECAPTCHA_SECRET"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    run(ws, &["export", "-o", "t.yaml"]).success();
+    support::validate_template(&ws.join("t.yaml"));
+    run(ws, &["export", "-o", "t.json"]).success();
+    let t: serde_json::Value = serde_json::from_str(&read(ws, "t.json")).unwrap();
+    // add-to-group: exactly its three actions, on its pool only.
+    let policy = &t["Resources"]["UsersPostConfirmationPoolPolicy"]["Properties"]["PolicyDocument"]["Statement"];
+    assert_eq!(
+        policy,
+        &serde_json::json!([{
+            "Effect": "Allow",
+            "Action": ["cognito-idp:GetGroup", "cognito-idp:CreateGroup", "cognito-idp:AdminAddUserToGroup"],
+            "Resource": {"Fn::GetAtt": ["UsersUserPool", "Arn"]},
+        }])
+    );
+    // The reCAPTCHA secret: a NoEcho parameter, passed by reference.
+    assert_eq!(t["Parameters"]["RecaptchaSecret"]["NoEcho"], true);
+    let env = &t["Resources"]["UsersVerifyAuthChallengeResponseFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(env["RECAPTCHA_SECRET"], serde_json::json!({"Ref": "RecaptchaSecret"}));
+    assert_eq!(
+        env["RECAPTCHA_VERIFY_URL"],
+        "https://www.google.com/recaptcha/api/siteverify"
+    );
+}
