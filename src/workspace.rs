@@ -147,6 +147,17 @@ impl Workspace {
         self.members.iter().map(|m| m.name.as_str())
     }
 
+    /// The trigger crate `name` and its metadata, or an error saying it is
+    /// not one, with `help`.
+    pub fn require_trigger(&self, name: &str, help: &str) -> CargoResult<(&Member, &TriggerMeta)> {
+        let m = self.require_member(name)?;
+        let t = m
+            .trigger
+            .as_ref()
+            .ok_or_else(|| user_error(format!("`{}` is not a trigger crate", m.name), help))?;
+        Ok((m, t))
+    }
+
     /// The crate for `name`, or an error listing the trigger crates.
     pub fn require_member(&self, name: &str) -> CargoResult<&Member> {
         self.member(name).ok_or_else(|| {

@@ -50,13 +50,7 @@ struct FromCrate {
 }
 
 fn from_crate(ws: &Workspace, name: &str) -> CargoResult<FromCrate> {
-    let m = ws.require_member(name)?;
-    let t = m.trigger.as_ref().ok_or_else(|| {
-        user_error(
-            format!("`{name}` is not a trigger crate"),
-            "pass `--source` and the event's fields instead of `--for`",
-        )
-    })?;
+    let (_, t) = ws.require_trigger(name, "pass `--source` and the event's fields instead of `--for`")?;
     let mut out = FromCrate {
         source: Some(t.source),
         event: t.event,

@@ -145,13 +145,7 @@ fn grant_of<'w>(ws: &'w Workspace, opts: &GrantOptions) -> CargoResult<(Grant, O
 
 pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
     ws.ensure_valid()?;
-    let m = ws.require_member(&opts.krate)?;
-    let t = m.trigger.as_ref().ok_or_else(|| {
-        user_error(
-            format!("`{}` is not a trigger crate", m.name),
-            "grants are for trigger crates; wire it first",
-        )
-    })?;
+    let (m, t) = ws.require_trigger(&opts.krate, "grants are for trigger crates; wire it first")?;
     let (grant, resource) = grant_of(ws, opts)?;
     if t.permissions.iter().any(|g| g == &grant) {
         return Err(user_error(
@@ -228,11 +222,7 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
 
 pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
     ws.ensure_valid()?;
-    let m = ws.require_member(&opts.krate)?;
-    let t = m
-        .trigger
-        .as_ref()
-        .ok_or_else(|| user_error(format!("`{}` is not a trigger crate", m.name), "it has no grants"))?;
+    let (m, t) = ws.require_trigger(&opts.krate, "it has no grants")?;
     let hits: Vec<usize> = t
         .permissions
         .iter()

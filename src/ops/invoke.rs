@@ -120,13 +120,10 @@ fn build(ws: &Workspace, m: &Member, bin: &str, release: bool, shell: &mut Shell
 
 pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoResult<InvokeResult> {
     ws.ensure_valid()?;
-    let m = ws.require_member(&opts.krate)?;
-    let t = m.trigger.as_ref().ok_or_else(|| {
-        user_error(
-            format!("`{}` is not a trigger crate", m.name),
-            "invoke runs trigger crates; pass one listed by `cargo trigger list`",
-        )
-    })?;
+    let (m, t) = ws.require_trigger(
+        &opts.krate,
+        "invoke runs trigger crates; pass one listed by `cargo trigger list`",
+    )?;
     let event_text = match &opts.event {
         EventInput::Sample | EventInput::Kind(_) => {
             let kind = match &opts.event {

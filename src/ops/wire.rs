@@ -163,13 +163,8 @@ pub struct UnwireOptions {
 
 pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned> {
     ws.ensure_valid()?;
-    let member = ws.require_member(&opts.krate)?;
-    let trigger = member.trigger.as_ref().ok_or_else(|| {
-        user_error(
-            format!("`{}` is not a trigger crate", member.name),
-            "it has no `[package.metadata.trigger]`, so no bindings",
-        )
-    })?;
+    let (member, trigger) =
+        ws.require_trigger(&opts.krate, "it has no `[package.metadata.trigger]`, so no bindings")?;
     let listing = || {
         trigger
             .bindings
