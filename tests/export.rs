@@ -3,16 +3,8 @@
 
 mod support;
 
-use std::path::Path;
-
 use snapbox::{assert_data_eq, file};
-use support::{read, run};
-
-fn new(ws: &Path, args: &[&str]) {
-    let mut full = vec!["new", "-q"];
-    full.extend_from_slice(args);
-    run(ws, &full).success();
-}
+use support::{new, read, run};
 
 /// A workspace with every source, every Cognito event, managed and existing
 /// resources, V2 token generation and custom senders.

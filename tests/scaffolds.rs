@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::{read, run};
+use support::{new, read};
 
 /// `cargo test` in a generated workspace; returns its output.
 fn cargo_test(ws: &Path) -> String {
@@ -57,12 +57,6 @@ fn tests_run(output: &str, crate_ident: &str) -> usize {
         }
     }
     count
-}
-
-fn new(ws: &Path, args: &[&str]) {
-    let mut full = vec!["new", "-q"];
-    full.extend_from_slice(args);
-    run(ws, &full).success();
 }
 
 #[test]

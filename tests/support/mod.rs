@@ -94,6 +94,13 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
     Run::from(out, dir)
 }
 
+/// `cargo trigger new -q ARGS…` in `dir`, which must succeed.
+pub fn new(dir: &Path, args: &[&str]) {
+    let mut full = vec!["new", "-q"];
+    full.extend_from_slice(args);
+    run(dir, &full).success();
+}
+
 pub fn run_with(mut c: Command, dir: &Path) -> Run {
     let out = c.output().unwrap();
     Run::from(out, dir)
