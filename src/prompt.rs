@@ -12,6 +12,7 @@ use crate::arn;
 use crate::errors::{CargoResult, user_error};
 use crate::ops::binding::BindingRequest;
 use crate::ops::new::NewOptions;
+use crate::ops::wire::WireOptions;
 use crate::scaffold::catalog;
 use crate::schema::{self, CognitoEvent, Source};
 use crate::settings;
@@ -158,17 +159,7 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
             }
         }
         if c.events.contains(&CognitoEvent::PreTokenGeneration) && c.token_version.is_none() {
-            let v = answer(
-                Select::new(
-                    "Which pre-token-generation event version?",
-                    vec![
-                        choice("v1 (ID token claims)", schema::TokenVersion::V1),
-                        choice("v2 (ID and access tokens, scopes)", schema::TokenVersion::V2),
-                    ],
-                )
-                .prompt(),
-            )?;
-            c.token_version = Some(v.value);
+            c.token_version = Some(ask_token_version()?);
         }
         // Module settings, from the scaffold manifests.
         let per_event = crate::ops::cognito::modules_per_event(c)?;
@@ -208,6 +199,63 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
         .prompt(),
     )?;
     Ok(edit)
+}
+
+/// `wire` on a crate that is not a trigger crate yet: ask which source (and,
+/// for Cognito, which event) to adopt it as, where flags left them out.
+pub fn complete_adoption(opts: &mut WireOptions) -> CargoResult<()> {
+    let source = match opts.source {
+        Some(s) => s,
+        None => {
+            let options: Vec<Choice<Source>> = Source::ALL.iter().map(|s| choice(source_label(*s), *s)).collect();
+            let s = answer(
+                Select::new(
+                    &format!(
+                        "`{}` is not a trigger crate yet. Which event source does it handle?",
+                        opts.krate
+                    ),
+                    options,
+                )
+                .prompt(),
+            )?
+            .value;
+            opts.source = Some(s);
+            s
+        }
+    };
+    if source != Source::Cognito {
+        return Ok(());
+    }
+    let event = match opts.event {
+        Some(e) => e,
+        None => {
+            let events: Vec<Choice<CognitoEvent>> = CognitoEvent::ALL
+                .iter()
+                .map(|e| choice(format!("{e} ({})", e.lambda_config_key(schema::TokenVersion::V1)), *e))
+                .collect();
+            let e = answer(Select::new("Which trigger does it handle?", events).prompt())?.value;
+            opts.event = Some(e);
+            e
+        }
+    };
+    if event == CognitoEvent::PreTokenGeneration && opts.token_version.is_none() {
+        opts.token_version = Some(ask_token_version()?);
+    }
+    Ok(())
+}
+
+fn ask_token_version() -> CargoResult<schema::TokenVersion> {
+    Ok(answer(
+        Select::new(
+            "Which pre-token-generation event version?",
+            vec![
+                choice("v1 (ID token claims)", schema::TokenVersion::V1),
+                choice("v2 (ID and access tokens, scopes)", schema::TokenVersion::V2),
+            ],
+        )
+        .prompt(),
+    )?
+    .value)
 }
 
 /// Ask for the binding's target and settings where flags left them out.
@@ -399,63 +447,94 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
+/// Append `flag value` (the value shell-quoted) when there is a value.
+fn push_flag(args: &mut Vec<String>, flag: &str, value: Option<String>) {
+    if let Some(v) = value {
+        args.push(flag.to_string());
+        args.push(shell_quote(&v));
+    }
+}
+
 /// The command line that does what the answers did, without questions.
 pub fn new_command_line(opts: &NewOptions) -> String {
     let mut args: Vec<String> = vec!["cargo".into(), "trigger".into(), "new".into()];
-    let mut push = |flag: &str, value: Option<String>| {
-        if let Some(v) = value {
-            args.push(flag.to_string());
-            args.push(shell_quote(&v));
-        }
-    };
     if let Some(n) = &opts.name {
-        push("", Some(n.clone()));
+        push_flag(&mut args, "", Some(n.clone()));
     }
-    push("--source", opts.source.map(|s| s.as_str().to_string()));
+    push_flag(&mut args, "--source", opts.source.map(|s| s.as_str().to_string()));
     for c in &opts.cognito.capabilities {
-        push("--capability", Some(c.clone()));
+        push_flag(&mut args, "--capability", Some(c.clone()));
     }
     for e in &opts.cognito.events {
-        push("--event", Some(e.as_str().to_string()));
+        push_flag(&mut args, "--event", Some(e.as_str().to_string()));
     }
-    push(
+    push_flag(
+        &mut args,
         "--token-version",
         opts.cognito.token_version.map(|v| v.as_str().to_string()),
     );
     for m in &opts.cognito.modules {
-        push("--module", Some(m.clone()));
+        push_flag(&mut args, "--module", Some(m.clone()));
     }
     for (k, v) in &opts.settings {
-        push("--set", Some(format!("{k}={v}")));
+        push_flag(&mut args, "--set", Some(format!("{k}={v}")));
     }
     if let Some(p) = &opts.path {
-        push("--path", Some(p.display().to_string()));
+        push_flag(&mut args, "--path", Some(p.display().to_string()));
     }
-    let b = &opts.binding;
-    push("--user-pool", b.user_pool.clone());
-    push("--bucket", b.bucket.clone());
-    push("--table", b.table.clone());
-    push("--stream", b.stream.clone());
-    push("--arn", b.arn.clone());
-    push("--events", b.events.as_ref().map(|e| e.join(",")));
-    push("--prefix", b.prefix.clone());
-    push("--suffix", b.suffix.clone());
-    push("--starting-position", b.starting_position.clone());
-    push("--batch-size", b.batch_size.map(|n| n.to_string()));
-    push(
+    push_binding_flags(&mut args, &opts.binding);
+    args.retain(|a| !a.is_empty());
+    args.join(" ")
+}
+
+/// The binding flags of `req`, appended to `args`.
+fn push_binding_flags(args: &mut Vec<String>, b: &BindingRequest) {
+    push_flag(args, "--user-pool", b.user_pool.clone());
+    push_flag(args, "--bucket", b.bucket.clone());
+    push_flag(args, "--table", b.table.clone());
+    push_flag(args, "--stream", b.stream.clone());
+    push_flag(args, "--arn", b.arn.clone());
+    push_flag(args, "--events", b.events.as_ref().map(|e| e.join(",")));
+    push_flag(args, "--prefix", b.prefix.clone());
+    push_flag(args, "--suffix", b.suffix.clone());
+    push_flag(args, "--starting-position", b.starting_position.clone());
+    push_flag(args, "--batch-size", b.batch_size.map(|n| n.to_string()));
+    push_flag(
+        args,
         "--batching-window-seconds",
         b.batching_window_seconds.map(|n| n.to_string()),
     );
-    push(
+    push_flag(
+        args,
         "--report-batch-item-failures",
         b.report_batch_item_failures.map(|x| x.to_string()),
     );
-    push("--resource-name", b.declare.name.clone());
-    push("--stream-view", b.declare.stream_view.clone());
-    push("--partition-key", b.declare.partition_key.clone());
-    push("--shard-count", b.declare.shard_count.map(|n| n.to_string()));
-    push("--kms-key-arn", b.declare.kms_key_arn.clone());
-    args.retain(|a| !a.is_empty());
+    push_flag(args, "--resource-name", b.declare.name.clone());
+    push_flag(args, "--stream-view", b.declare.stream_view.clone());
+    push_flag(args, "--partition-key", b.declare.partition_key.clone());
+    push_flag(args, "--shard-count", b.declare.shard_count.map(|n| n.to_string()));
+    push_flag(args, "--kms-key-arn", b.declare.kms_key_arn.clone());
+}
+
+/// The `wire` command line that does what the answers did.
+pub fn wire_command_line(opts: &WireOptions) -> String {
+    let mut args: Vec<String> = vec![
+        "cargo".into(),
+        "trigger".into(),
+        "wire".into(),
+        shell_quote(&opts.krate),
+    ];
+    push_flag(&mut args, "--source", opts.source.map(|s| s.as_str().to_string()));
+    push_flag(&mut args, "--event", opts.event.map(|e| e.as_str().to_string()));
+    push_flag(
+        &mut args,
+        "--token-version",
+        opts.token_version.map(|v| v.as_str().to_string()),
+    );
+    push_binding_flags(&mut args, &opts.binding);
+    if opts.create {
+        args.push("--create".into());
+    }
     args.join(" ")
 }
 

@@ -1,4 +1,4 @@
-//! Interactive `new`, driven in a real pseudo-terminal: the questions come in
+//! Interactive `new` and `wire`, driven in a real pseudo-terminal: the questions come in
 //! Amplify's order, fill the same options as the flags, and the printed
 //! equivalent command line reproduces the same files.
 #![cfg(unix)]
@@ -117,6 +117,52 @@ fn dynamodb_flow_picks_a_declared_table() {
         out.contains("--table todos --starting-position TRIM_HORIZON --batch-size 50"),
         "{out}"
     );
+}
+
+#[test]
+fn wire_asks_how_to_adopt_a_plain_crate_and_prints_its_command() {
+    // A Lambda function that cargo-trigger did not scaffold.
+    let plain = |dir: &Path| {
+        std::fs::create_dir_all(dir.join("crates/orders/src")).unwrap();
+        std::fs::write(
+            dir.join("crates/orders/Cargo.toml"),
+            "[package]\nname = \"orders\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("crates/orders/src/main.rs"), "fn main() {}\n").unwrap();
+    };
+    let ws = support::workspace("virtual");
+    plain(ws.path());
+    let before = support::snapshot(ws.path());
+    let mut p = spawn(ws.path(), &["wire", "orders"], None);
+    answer(
+        &mut p,
+        "`orders` is not a trigger crate yet",
+        &format!("cognito{ENTER}"),
+    );
+    answer(&mut p, "Which trigger does it handle?", &format!("pre-token{ENTER}"));
+    answer(&mut p, "event version?", &format!("{DOWN}{ENTER}")); // v2
+    answer(&mut p, "Which user pool?", ENTER); // users, the declared pool
+    let (out, code) = finish(p);
+    assert_eq!(code, 0, "{out}");
+    let manifest = support::read(ws.path(), "crates/orders/Cargo.toml");
+    assert!(
+        manifest.contains("source = \"cognito\"\nevent = \"pre-token-generation\"\ntoken-version = \"v2\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("user-pool = \"users\""), "{manifest}");
+    assert!(
+        out.contains(
+            "cargo trigger wire orders --source cognito --event pre-token-generation --token-version v2 --user-pool users"
+        ),
+        "{out}"
+    );
+
+    let again = support::workspace("virtual");
+    plain(again.path());
+    assert_eq!(support::snapshot(again.path()), before);
+    replay(&out, again.path());
+    assert_eq!(support::snapshot(again.path()), support::snapshot(ws.path()));
 }
 
 #[test]

@@ -115,15 +115,23 @@ impl WireArgs {
 
 pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     let mut opts = args.to_options()?;
+    let mut asked = false;
     if !opts.binding.has_target() && crate::prompt::interactive() {
-        // Ask for the target (and its settings) as `new` does.
+        // Ask for the source when adopting, then the target (and its
+        // settings) as `new` does.
         let ws = load(ctx)?;
-        let source = opts.source.or_else(|| {
-            ws.member(&opts.krate)
-                .and_then(|m| m.trigger.as_ref())
-                .map(|t| t.source)
-        });
+        let member = ws.member(&opts.krate);
+        if let Some(m) = member
+            && m.trigger.is_none()
+            && !m.bins.is_empty()
+        {
+            crate::prompt::complete_adoption(&mut opts).map_err(crate::commands::new::cancelled)?;
+        }
+        let source = opts
+            .source
+            .or_else(|| member.and_then(|m| m.trigger.as_ref()).map(|t| t.source));
         if let Some(source) = source {
+            asked = true;
             crate::prompt::complete_target(&mut opts.binding, source, &ws, true)
                 .map_err(crate::commands::new::cancelled)?;
             let named = opts.binding.given_target().map(|(_, n)| n.to_string());
@@ -140,6 +148,12 @@ pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult 
         locked: ctx.global.no_writes(),
     };
     ops::commit(shell, mode, || wire::plan_wire(&load(ctx)?, &opts))?;
+    if asked {
+        shell.note(format!(
+            "the same, without questions: {}",
+            crate::prompt::wire_command_line(&opts)
+        ));
+    }
     Ok(())
 }
 
