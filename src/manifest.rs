@@ -36,6 +36,53 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// `new` with the line endings of `original` on every line they share (a
+/// line-level diff that ignores endings); added lines take the ending most
+/// of `original`'s lines have.
+fn keep_line_endings(original: &str, new: &str) -> String {
+    let old_lines: Vec<&str> = original.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let bare = |l: &&str| -> String { l.trim_end_matches(['\r', '\n']).to_string() };
+    let old_keys: Vec<String> = old_lines.iter().map(bare).collect();
+    let new_keys: Vec<String> = new_lines.iter().map(bare).collect();
+    let crlf_lines = old_lines.iter().filter(|l| l.ends_with("\r\n")).count();
+    let eol = if crlf_lines * 2 >= old_lines.len() {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut out = String::with_capacity(new.len() + new.len() / 20);
+    let push = |out: &mut String, line: &str| {
+        // A previous last line without an ending gets one when more follows.
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(eol);
+        }
+        out.push_str(line);
+    };
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys) {
+        match op {
+            similar::DiffOp::Equal { old_index, len, .. } => {
+                for line in &old_lines[old_index..old_index + len] {
+                    push(&mut out, line);
+                }
+            }
+            similar::DiffOp::Insert { new_index, new_len, .. }
+            | similar::DiffOp::Replace { new_index, new_len, .. } => {
+                for line in &new_lines[new_index..new_index + new_len] {
+                    let body = line.trim_end_matches(['\r', '\n']);
+                    let ended = line.ends_with('\n');
+                    push(&mut out, body);
+                    if ended {
+                        out.push_str(eol);
+                    }
+                }
+            }
+            similar::DiffOp::Delete { .. } => {}
+        }
+    }
+    out
+}
+
 impl Manifest {
     pub fn open(path: &Path) -> CargoResult<Manifest> {
         let text = std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))?;
@@ -78,9 +125,17 @@ impl Manifest {
     }
 
     /// The text to write. toml_edit writes `\n`; a CRLF file gets its own
-    /// line endings back.
+    /// line endings back, and a file that mixes both keeps each unchanged
+    /// line's ending.
     pub fn render(&self) -> String {
         let text = self.doc.to_string();
+        let lone_lf = self
+            .original
+            .split_inclusive('\n')
+            .any(|l| l.ends_with('\n') && !l.ends_with("\r\n"));
+        if self.crlf && lone_lf {
+            return keep_line_endings(&self.original, &text);
+        }
         if self.crlf {
             let mut out = String::with_capacity(text.len() + text.len() / 20);
             let mut prev = '\0';
@@ -460,11 +515,35 @@ fn fields_table(fields: &[(&str, FieldValue)]) -> Table {
 
 fn to_value(v: &FieldValue) -> Value {
     match v {
-        FieldValue::Str(s) => Value::from(s.as_str()),
+        FieldValue::Str(s) => string_value(s),
         FieldValue::Int(i) => Value::from(*i),
         FieldValue::Bool(b) => Value::from(*b),
-        FieldValue::List(items) => Value::Array(items.iter().map(|s| s.as_str()).collect()),
+        FieldValue::List(items) => Value::Array(items.iter().map(|s| string_value(s)).collect()),
     }
+}
+
+/// A string value on one line. toml_edit writes a string with a line break
+/// as a multi-line string, whose literal line breaks would take the file's
+/// line endings (and change the value in a CRLF file); escape them instead.
+fn string_value(s: &str) -> Value {
+    if !s.contains(['\n', '\r']) {
+        return Value::from(s);
+    }
+    let mut repr = String::with_capacity(s.len() + 2);
+    repr.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => repr.push_str("\\\""),
+            '\\' => repr.push_str("\\\\"),
+            '\n' => repr.push_str("\\n"),
+            '\r' => repr.push_str("\\r"),
+            '\t' => repr.push_str("\\t"),
+            c if c.is_control() => repr.push_str(&format!("\\u{:04X}", c as u32)),
+            c => repr.push(c),
+        }
+    }
+    repr.push('"');
+    repr.parse().unwrap_or_else(|_| Value::from(s))
 }
 
 /// Insert into an array formatted like its neighbours: one per line in a
@@ -690,6 +769,41 @@ mod tests {
         let out = x.render();
         assert!(out.starts_with("[package]\r\nname = \"x\"\r\n"));
         assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    }
+
+    #[test]
+    fn mixed_line_endings_are_kept_line_by_line() {
+        let text = "[package]\r\nname = \"x\"\n# lf comment\nversion = \"0.1.0\"\r\n";
+        let mut x = m(text);
+        x.set(
+            &["package", "metadata", "trigger"],
+            "source",
+            &FieldValue::Str("s3".into()),
+        )
+        .unwrap();
+        let out = x.render();
+        assert!(out.starts_with(text), "{out:?}");
+        // The added lines take the more common ending (a tie goes to CRLF).
+        assert_eq!(
+            &out[text.len()..],
+            "\r\n[package.metadata.trigger]\r\nsource = \"s3\"\r\n"
+        );
+        assert_eq!(m(text).render(), text);
+    }
+
+    #[test]
+    fn line_breaks_in_values_are_escaped_on_one_line() {
+        let mut x = m("[package]\r\nname = \"x\"\r\n");
+        let env = ["package", "metadata", "lambda", "env"];
+        x.set(&env, "GREETING", &FieldValue::Str("say \"hi\"\r\n\tbye\\".into()))
+            .unwrap();
+        let out = x.render();
+        assert!(
+            out.ends_with("GREETING = \"say \\\"hi\\\"\\r\\n\\tbye\\\\\"\r\n"),
+            "{out:?}"
+        );
+        let again = Manifest::parse(Path::new("Cargo.toml"), out).unwrap();
+        assert_eq!(again.get_str(&env, "GREETING"), Some("say \"hi\"\r\n\tbye\\"));
     }
 
     #[test]
