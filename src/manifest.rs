@@ -522,28 +522,12 @@ fn to_value(v: &FieldValue) -> Value {
     }
 }
 
-/// A string value on one line. toml_edit writes a string with a line break
-/// as a multi-line string, whose literal line breaks would take the file's
-/// line endings (and change the value in a CRLF file); escape them instead.
+/// A string value on one line (see [`toml_string_literal`]).
 fn string_value(s: &str) -> Value {
     if !s.contains(['\n', '\r']) {
         return Value::from(s);
     }
-    let mut repr = String::with_capacity(s.len() + 2);
-    repr.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => repr.push_str("\\\""),
-            '\\' => repr.push_str("\\\\"),
-            '\n' => repr.push_str("\\n"),
-            '\r' => repr.push_str("\\r"),
-            '\t' => repr.push_str("\\t"),
-            c if c.is_control() => repr.push_str(&format!("\\u{:04X}", c as u32)),
-            c => repr.push(c),
-        }
-    }
-    repr.push('"');
-    repr.parse().unwrap_or_else(|_| Value::from(s))
+    toml_string_literal(s).parse().unwrap_or_else(|_| Value::from(s))
 }
 
 /// Insert into an array formatted like its neighbours: one per line in a
@@ -714,9 +698,29 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Carg
     toml_edit::de::from_str(text).map_err(|e| anyhow::anyhow!("invalid {what}: {e}"))
 }
 
-/// A TOML basic string literal (with quotes) for `s`.
+/// A TOML string literal (with quotes) for `s`, on one line. toml_edit
+/// writes a string with a line break as a multi-line string, whose literal
+/// line breaks would take the file's line endings (and change the value in a
+/// CRLF file); those are escaped in a basic string instead.
 pub fn toml_string_literal(s: &str) -> String {
-    Value::from(s).to_string().trim().to_string()
+    if !s.contains(['\n', '\r']) {
+        return Value::from(s).to_string().trim().to_string();
+    }
+    let mut repr = String::with_capacity(s.len() + 2);
+    repr.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => repr.push_str("\\\""),
+            '\\' => repr.push_str("\\\\"),
+            '\n' => repr.push_str("\\n"),
+            '\r' => repr.push_str("\\r"),
+            '\t' => repr.push_str("\\t"),
+            c if c.is_control() => repr.push_str(&format!("\\u{:04X}", c as u32)),
+            c => repr.push(c),
+        }
+    }
+    repr.push('"');
+    repr
 }
 
 #[cfg(test)]
@@ -757,23 +761,8 @@ mod tests {
         assert!(!glob_match("t/*", "t/a/b"));
     }
 
-    #[test]
-    fn crlf_is_kept() {
-        let mut x = m("[package]\r\nname = \"x\"\r\n");
-        x.set(
-            &["package", "metadata", "trigger"],
-            "source",
-            &FieldValue::Str("s3".into()),
-        )
-        .unwrap();
-        let out = x.render();
-        assert!(out.starts_with("[package]\r\nname = \"x\"\r\n"));
-        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
-    }
-
-    #[test]
-    fn mixed_line_endings_are_kept_line_by_line() {
-        let text = "[package]\r\nname = \"x\"\n# lf comment\nversion = \"0.1.0\"\r\n";
+    /// `text` with `package.metadata.trigger.source = "s3"` set, rendered.
+    fn with_source(text: &str) -> String {
         let mut x = m(text);
         x.set(
             &["package", "metadata", "trigger"],
@@ -781,7 +770,20 @@ mod tests {
             &FieldValue::Str("s3".into()),
         )
         .unwrap();
-        let out = x.render();
+        x.render()
+    }
+
+    #[test]
+    fn crlf_is_kept() {
+        let out = with_source("[package]\r\nname = \"x\"\r\n");
+        assert!(out.starts_with("[package]\r\nname = \"x\"\r\n"));
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+    }
+
+    #[test]
+    fn mixed_line_endings_are_kept_line_by_line() {
+        let text = "[package]\r\nname = \"x\"\n# lf comment\nversion = \"0.1.0\"\r\n";
+        let out = with_source(text);
         assert!(out.starts_with(text), "{out:?}");
         // The added lines take the more common ending (a tie goes to CRLF).
         assert_eq!(
