@@ -3,7 +3,7 @@
 mod support;
 
 use snapbox::{assert_data_eq, file};
-use support::{run, workspace};
+use support::{new, run, workspace};
 
 #[test]
 fn virtual_workspace_table() {
@@ -22,6 +22,45 @@ fn virtual_workspace_json() {
     assert_eq!(r.stdout, again.stdout);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["triggers"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn triggers_that_federated_sign_in_skips_are_called_out() {
+    let ws = workspace("virtual");
+    new(
+        ws.path(),
+        &[
+            "--source",
+            "cognito",
+            "--event",
+            "custom-message",
+            "--user-pool",
+            "users",
+        ],
+    );
+    let r = run(ws.path(), &["list"]).success();
+    assert!(
+        r.stderr.contains(
+            "note: federated sign-in does not invoke the `custom-message` trigger, so `users-custom-message` never runs"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("`pre-sign-up` trigger"), "{}", r.stderr);
+    let json = run(ws.path(), &["list", "--format", "json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let by_name = |n: &str| {
+        v["triggers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("users-custom-message")["federated-sign-in"], false);
+    assert_eq!(by_name("users-pre-sign-up")["federated-sign-in"], true);
+    assert!(by_name("photos-s3-trigger").get("federated-sign-in").is_none());
 }
 
 #[test]

@@ -42,6 +42,14 @@ pub fn exec(args: ListArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
                 shell.help("create one with `cargo trigger new --source s3 --bucket photos`");
             } else {
                 shell.out(&render_triggers(&report));
+                for t in report.triggers.iter().filter(|t| t.federated_sign_in == Some(false)) {
+                    if let Some(e) = t.event {
+                        shell.note(format!(
+                            "federated sign-in does not invoke the `{e}` trigger, so `{}` never runs for users who sign in through an identity provider",
+                            t.name
+                        ));
+                    }
+                }
             }
             if !report.resources.is_empty() {
                 if !report.triggers.is_empty() {

@@ -30,6 +30,9 @@ pub struct TriggerEntry {
     pub event: Option<CognitoEvent>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_version: Option<TokenVersion>,
+    /// Cognito only: whether federated sign-in invokes this trigger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub federated_sign_in: Option<bool>,
     pub modules: Vec<String>,
     /// Each binding with the keys of the metadata schema.
     pub bindings: Vec<Map<String, Value>>,
@@ -52,6 +55,7 @@ pub fn report(ws: &Workspace) -> ListReport {
             source: t.source,
             event: t.event,
             token_version: t.token_version,
+            federated_sign_in: t.event.map(|e| !e.skipped_by_federation()),
             modules: t.modules.clone(),
             bindings: t.bindings.iter().map(|b| fields_json(&b.fields(t.source))).collect(),
             typed_bindings: t.bindings.clone(),
