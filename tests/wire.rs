@@ -287,3 +287,86 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
     assert!(r.stderr.contains("`--locked`"), "{}", r.stderr);
     assert_eq!(support::snapshot(ws.path()), before);
 }
+
+#[test]
+fn the_crate_is_named_as_cargo_names_packages() {
+    let ws = workspace("virtual");
+    let before = support::snapshot(ws.path());
+    let crate_dir = ws.path().join("triggers/photos-s3-trigger");
+    // `-p`, and unwire's TARGET after it.
+    run(
+        ws.path(),
+        &[
+            "wire",
+            "-p",
+            "photos-s3-trigger",
+            "--bucket",
+            "photos",
+            "--prefix",
+            "thumbs/",
+        ],
+    )
+    .success();
+    assert!(read(ws.path(), "triggers/photos-s3-trigger/Cargo.toml").contains("prefix = \"thumbs/\""));
+    run(
+        ws.path(),
+        &["unwire", "--package", "photos-s3-trigger@0.1.0", "--index", "1"],
+    )
+    .success();
+    assert_eq!(support::snapshot(ws.path()), before);
+
+    // No name: the package whose directory the command runs in.
+    run(
+        &crate_dir.join("src"),
+        &["wire", "--bucket", "photos", "--prefix", "thumbs/"],
+    )
+    .success();
+    assert!(read(ws.path(), "triggers/photos-s3-trigger/Cargo.toml").contains("prefix = \"thumbs/\""));
+    run(&crate_dir, &["unwire", "photos", "--index", "1"]).failure();
+    run(
+        &crate_dir,
+        &["unwire", "-p", "photos-s3-trigger", "photos", "--index", "1"],
+    )
+    .success();
+    assert_eq!(support::snapshot(ws.path()), before);
+
+    // No name, and `--manifest-path` to the crate's manifest.
+    let mp = ["--manifest-path", "triggers/photos-s3-trigger/Cargo.toml"];
+    run(
+        ws.path(),
+        &[&["grant"][..], &mp, &["--resource", "users", "--access", "read"]].concat(),
+    )
+    .success();
+    assert!(read(ws.path(), "triggers/photos-s3-trigger/Cargo.toml").contains("resource = \"users\""));
+    run(
+        ws.path(),
+        &[&["revoke"][..], &mp, &["--resource", "users", "--access", "read"]].concat(),
+    )
+    .success();
+    assert_eq!(support::snapshot(ws.path()), before);
+
+    // Named twice, or not at all outside a member: an error, nothing written.
+    let twice = run(
+        ws.path(),
+        &[
+            "grant",
+            "photos-s3-trigger",
+            "-p",
+            "users-pre-sign-up",
+            "--resource",
+            "photos",
+            "--access",
+            "read",
+        ],
+    )
+    .failure();
+    assert!(twice.stderr.contains("the crate is named twice"), "{}", twice.stderr);
+    let nowhere = run(ws.path(), &["grant", "--resource", "photos", "--access", "read"]).failure();
+    assert!(
+        nowhere.stderr.contains("not inside a workspace member"),
+        "{}",
+        nowhere.stderr
+    );
+    assert!(nowhere.stderr.contains("`-p CRATE`"), "{}", nowhere.stderr);
+    assert_eq!(support::snapshot(ws.path()), before);
+}

@@ -1,6 +1,7 @@
 use clap::Args;
 
 use crate::cli::Context;
+use crate::commands::crate_arg::CrateArg;
 use crate::commands::wire::load;
 use crate::errors::{CargoResult, CliResult, user_error};
 use crate::ops::grant::{GrantOptions, plan_grant, plan_revoke};
@@ -11,9 +12,8 @@ use crate::shell::Shell;
 /// Give a trigger crate access to a declared resource (or actions on an ARN), for deploy and local runs
 #[derive(Args, Debug)]
 pub struct GrantArgs {
-    /// The trigger crate
-    #[arg(value_name = "CRATE")]
-    pub krate: String,
+    #[command(flatten)]
+    pub krate: CrateArg,
     /// A declared resource
     #[arg(long, value_name = "NAME")]
     pub resource: Option<String>,
@@ -32,7 +32,7 @@ pub struct GrantArgs {
 }
 
 impl GrantArgs {
-    fn to_options(&self) -> CargoResult<GrantOptions> {
+    fn to_options(&self, ctx: &Context) -> CargoResult<GrantOptions> {
         let access = self
             .access
             .as_deref()
@@ -46,7 +46,7 @@ impl GrantArgs {
             })
             .transpose()?;
         Ok(GrantOptions {
-            krate: self.krate.clone(),
+            krate: self.krate.name(ctx, || load(ctx))?,
             resource: self.resource.clone(),
             access,
             actions: self.actions.clone(),
@@ -56,7 +56,7 @@ impl GrantArgs {
 }
 
 pub fn exec(args: GrantArgs, revoke: bool, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let opts = args.to_options()?;
+    let opts = args.to_options(ctx)?;
     let mode = WriteMode {
         dry_run: args.dry_run,
         locked: ctx.global.no_writes(),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::Context;
+use crate::commands::crate_arg::CrateArg;
 use crate::commands::wire::load;
 use crate::errors::{CliError, CliResult, user_error};
 use crate::ops::invoke::{EventInput, InvokeOptions, InvokeResult, invoke};
@@ -13,9 +14,8 @@ use crate::shell::Shell;
 /// Build a trigger crate and run its real binary against a local Lambda Runtime API with one event
 #[derive(Args, Debug)]
 pub struct InvokeArgs {
-    /// The trigger crate
-    #[arg(value_name = "CRATE")]
-    pub krate: String,
+    #[command(flatten)]
+    pub krate: CrateArg,
     /// The event: a JSON file, `-` for stdin, or a kind (`put`, `insert`, `PreSignUp_SignUp`, …) [default: the crate's sample]
     #[arg(long, value_name = "FILE|-|KIND")]
     pub event: Option<String>,
@@ -61,7 +61,7 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         .collect::<Result<Vec<_>, _>>()?;
     let ws = load(ctx)?;
     let opts = InvokeOptions {
-        krate: args.krate,
+        krate: args.krate.name(ctx, || Ok(&ws))?,
         event,
         env,
         timeout: args.timeout,

@@ -3,6 +3,7 @@
 
 pub mod binding_args;
 pub mod check;
+pub mod crate_arg;
 pub mod event;
 pub mod export;
 pub mod grant;

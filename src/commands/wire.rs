@@ -2,6 +2,7 @@ use clap::Args;
 
 use crate::cli::Context;
 use crate::commands::binding_args::BindingArgs;
+use crate::commands::crate_arg::CrateArg;
 use crate::errors::{CargoResult, CliResult, user_error};
 use crate::ops::wire::{self, UnwireOptions, WireOptions};
 use crate::ops::{self, WriteMode};
@@ -12,9 +13,8 @@ use crate::workspace::{self, Located, Workspace};
 /// Add a binding to a crate (adopting an existing Lambda crate with `--source`)
 #[derive(Args, Debug)]
 pub struct WireArgs {
-    /// The crate to bind
-    #[arg(value_name = "CRATE")]
-    pub krate: String,
+    #[command(flatten)]
+    pub krate: CrateArg,
     /// Adopt a crate that is not a trigger crate yet, as this source
     #[arg(long, value_name = "SOURCE")]
     pub source: Option<String>,
@@ -37,9 +37,8 @@ pub struct WireArgs {
 /// Remove a binding from a crate
 #[derive(Args, Debug)]
 pub struct UnwireArgs {
-    /// The crate to unbind
-    #[arg(value_name = "CRATE")]
-    pub krate: String,
+    #[command(flatten)]
+    pub krate: CrateArg,
     /// The binding's target: a resource name or ARN
     #[arg(value_name = "TARGET")]
     pub target: Option<String>,
@@ -101,9 +100,9 @@ pub fn parse_token_version(v: Option<&str>) -> CargoResult<Option<TokenVersion>>
 }
 
 impl WireArgs {
-    pub fn to_options(&self) -> CargoResult<WireOptions> {
+    pub fn to_options(&self, ctx: &Context) -> CargoResult<WireOptions> {
         Ok(WireOptions {
-            krate: self.krate.clone(),
+            krate: self.krate.name(ctx, || load(ctx))?,
             source: parse_source(self.source.as_deref())?,
             event: parse_event(self.event.as_deref())?,
             token_version: parse_token_version(self.token_version.as_deref())?,
@@ -114,7 +113,7 @@ impl WireArgs {
 }
 
 pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let mut opts = args.to_options()?;
+    let mut opts = args.to_options(ctx)?;
     let mut asked = false;
     if !opts.binding.has_target() && crate::prompt::interactive() {
         // Ask for the source when adopting, then the target (and its
@@ -158,9 +157,21 @@ pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult 
 }
 
 pub fn exec_unwire(args: UnwireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
+    let (krate, target) = args.krate.split(args.target)?;
+    if args.all && target.is_some() {
+        return Err(user_error(
+            "`--all` removes every binding, so it takes no TARGET",
+            "leave out TARGET, or `--all`",
+        )
+        .into());
+    }
+    let krate = match krate {
+        Some(k) => k,
+        None => crate::commands::crate_arg::current_package(&load(ctx)?, ctx)?,
+    };
     let opts = UnwireOptions {
-        krate: args.krate,
-        target: args.target,
+        krate,
+        target,
         index: args.index,
         all: args.all,
         prune: args.prune,
