@@ -199,15 +199,7 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
             ),
         ));
     } else {
-        statuses.push(Status::new(
-            "Granting",
-            format!(
-                "`{}` {} on `{}`",
-                m.name,
-                grant.actions.join(", "),
-                grant.arn.clone().unwrap_or_default()
-            ),
-        ));
+        statuses.push(Status::new("Granting", actions_on_arn(&m.name, &grant)));
     }
     let mut plan = Plan::new();
     plan.update_manifest(&manifest);
@@ -267,15 +259,7 @@ pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> 
             }
             statuses.push(Status::new("Revoking", format!("`{}` access to `{}`", m.name, r.name)));
         } else {
-            statuses.push(Status::new(
-                "Revoking",
-                format!(
-                    "`{}` {} on `{}`",
-                    m.name,
-                    g.actions.join(", "),
-                    g.arn.clone().unwrap_or_default()
-                ),
-            ));
+            statuses.push(Status::new("Revoking", actions_on_arn(&m.name, g)));
         }
     }
     manifest.remove_if_empty(&ENV);
@@ -289,4 +273,13 @@ pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> 
         warnings: Vec::new(),
         notes: Vec::new(),
     })
+}
+
+/// "`crate` s3:PutObject, s3:GetObject on `arn:…`", for statuses.
+fn actions_on_arn(krate: &str, g: &Grant) -> String {
+    format!(
+        "`{krate}` {} on `{}`",
+        g.actions.join(", "),
+        g.arn.as_deref().unwrap_or_default()
+    )
 }
