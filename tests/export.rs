@@ -201,6 +201,8 @@ fn sam_and_cloudformation_templates_pass_aws_tools() {
     let r = run(ws, &["export", "-o", "template.yaml"]).success();
     assert!(r.stderr.contains("turn on EventBridge notifications"), "{}", r.stderr);
     assert!(r.stderr.contains("replaces the whole LambdaConfig"), "{}", r.stderr);
+    // `in/` and `.csv` are the same URL-encoded.
+    assert!(!r.stderr.contains("URL-encoded object key"), "{}", r.stderr);
     support::validate_template(&ws.join("template.yaml"));
     run(ws, &["export", "--format", "cloudformation", "-o", "cfn.json"]).success();
     support::validate_template(&ws.join("cfn.json"));
@@ -349,6 +351,31 @@ fn check_fails_when_the_committed_template_is_stale() {
     let r = run(ws, &["export", "-o", "deploy/template.yaml", "--check"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("is out of date"), "{}", r.stderr);
+}
+
+#[test]
+fn an_eventbridge_filter_that_s3_would_encode_is_called_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    new(
+        ws,
+        &[
+            "--source",
+            "s3",
+            "--arn",
+            "arn:aws:s3:::legacy",
+            "--prefix",
+            "my uploads/",
+        ],
+    );
+    let r = run(ws, &["export"]).success();
+    assert!(
+        r.stderr
+            .contains("EventBridge matches the URL-encoded object key, and the filter of its binding"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("- prefix: \"my uploads/\"\n"), "{}", r.stdout);
 }
 
 #[test]

@@ -906,6 +906,17 @@ fn binding(
                     m.name,
                     bucket.as_str().unwrap_or_default()
                 ));
+                let encoded = |f: &Option<String>| {
+                    f.as_deref()
+                        .is_some_and(|f| !f.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)))
+                };
+                if encoded(prefix) || encoded(suffix) {
+                    cx.warnings.push(format!(
+                        "`{}`: EventBridge matches the URL-encoded object key, and the filter of its binding to {} has characters that S3 encodes; write them encoded in the binding (e.g. `%20` for a space) or check the rule matches",
+                        m.name,
+                        b.target.label()
+                    ));
+                }
                 let mut detail = json!({"bucket": {"name": [bucket]}});
                 if let Some(f) = eventbridge_key_filter(prefix, suffix) {
                     detail["object"] = json!({"key": f});
