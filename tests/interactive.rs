@@ -95,12 +95,15 @@ fn s3_flow_with_a_new_bucket_and_its_equivalent_command() {
 
 #[test]
 fn dynamodb_flow_picks_a_declared_table() {
+    let declared = |dir: &Path| {
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[workspace]\nmembers = []\n\n[workspace.metadata.trigger.resources.todos]\ntype = \"dynamodb-table\"\nstream-view = \"NEW_AND_OLD_IMAGES\"\n",
+        )
+        .unwrap();
+    };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("Cargo.toml"),
-        "[workspace]\nmembers = []\n\n[workspace.metadata.trigger.resources.todos]\ntype = \"dynamodb-table\"\nstream-view = \"NEW_AND_OLD_IMAGES\"\n",
-    )
-    .unwrap();
+    declared(dir.path());
     let mut p = spawn(dir.path(), &["new", "--source", "dynamodb"], None);
     answer(&mut p, "Which table's stream?", ENTER); // todos, the first choice
     answer(&mut p, "Start reading from?", &format!("{DOWN}{ENTER}")); // TRIM_HORIZON
@@ -117,6 +120,10 @@ fn dynamodb_flow_picks_a_declared_table() {
         out.contains("--table todos --starting-position TRIM_HORIZON --batch-size 50"),
         "{out}"
     );
+    let again = tempfile::tempdir().unwrap();
+    declared(again.path());
+    replay(&out, again.path());
+    assert_eq!(support::snapshot(again.path()), support::snapshot(dir.path()));
 }
 
 #[test]
@@ -208,6 +215,17 @@ fn cognito_captcha_flow_then_the_editor() {
         module.ends_with("// edited in the editor\n"),
         "the editor did not run on the module"
     );
+
+    // The printed command makes the same crates (without the editor's line).
+    let again = tempfile::tempdir().unwrap();
+    replay(&out, again.path());
+    let mut expected = support::snapshot(&ws);
+    for bytes in expected.values_mut() {
+        if let Some(kept) = bytes.strip_suffix(b"// edited in the editor\n") {
+            *bytes = kept.to_vec();
+        }
+    }
+    assert_eq!(support::snapshot(again.path()), expected);
 }
 
 #[test]
