@@ -209,6 +209,7 @@ CRATES = [
                            "--set", "DOMAIN_DENY_LIST=mailinator.com", "--user-pool", "users"], False),
     ("members-post-confirmation", ["--source", "cognito", "--event", "post-confirmation", "--module", "add-to-group",
                                    "--set", "GROUP=customers", "--user-pool", "members"], True),
+    ("mail-custom-email-sender", ["--source", "cognito", "--event", "custom-email-sender", "--user-pool", "mail"], True),
 ]
 
 
