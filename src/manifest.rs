@@ -26,6 +26,8 @@ pub struct Manifest {
     original: String,
     doc: DocumentMut,
     crlf: bool,
+    /// Some lines end in CRLF and some in a bare LF.
+    mixed: bool,
 }
 
 /// 1-based line and column of a byte offset.
@@ -102,11 +104,16 @@ impl Manifest {
             )
         })?;
         let crlf = text.contains("\r\n");
+        let mixed = crlf
+            && text
+                .split_inclusive('\n')
+                .any(|l| l.ends_with('\n') && !l.ends_with("\r\n"));
         Ok(Manifest {
             path: path.to_path_buf(),
             original: text,
             doc,
             crlf,
+            mixed,
         })
     }
 
@@ -117,6 +124,7 @@ impl Manifest {
             original: String::new(),
             doc: DocumentMut::new(),
             crlf: false,
+            mixed: false,
         }
     }
 
@@ -129,11 +137,7 @@ impl Manifest {
     /// line's ending.
     pub fn render(&self) -> String {
         let text = self.doc.to_string();
-        let lone_lf = self
-            .original
-            .split_inclusive('\n')
-            .any(|l| l.ends_with('\n') && !l.ends_with("\r\n"));
-        if self.crlf && lone_lf {
+        if self.mixed {
             return keep_line_endings(&self.original, &text);
         }
         if self.crlf {

@@ -72,6 +72,19 @@ fn source_label(s: Source) -> &'static str {
     }
 }
 
+/// Every source, to pick one.
+fn source_choices() -> Vec<Choice<Source>> {
+    Source::ALL.iter().map(|s| choice(source_label(*s), *s)).collect()
+}
+
+/// Every Cognito event, with its LambdaConfig key.
+fn event_choices() -> Vec<Choice<CognitoEvent>> {
+    CognitoEvent::ALL
+        .iter()
+        .map(|e| choice(format!("{e} ({})", e.lambda_config_key(schema::TokenVersion::V1)), *e))
+        .collect()
+}
+
 fn validate_with(
     validator: Option<String>,
     required: bool,
@@ -97,7 +110,7 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
     let source = match opts.source {
         Some(s) => s,
         None => {
-            let options: Vec<Choice<Source>> = Source::ALL.iter().map(|s| choice(source_label(*s), *s)).collect();
+            let options = source_choices();
             let s = answer(Select::new("Which event source?", options).prompt())?.value;
             opts.source = Some(s);
             s
@@ -118,10 +131,7 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
             )?;
             c.capabilities = picked.into_iter().map(|p| p.value).collect();
             if c.capabilities.is_empty() {
-                let events: Vec<Choice<CognitoEvent>> = CognitoEvent::ALL
-                    .iter()
-                    .map(|e| choice(format!("{e} ({})", e.lambda_config_key(schema::TokenVersion::V1)), *e))
-                    .collect();
+                let events = event_choices();
                 let picked = answer(
                     MultiSelect::new("Which triggers do you want to enable?", events)
                         .with_validator(|l: &[inquire::list_option::ListOption<&Choice<CognitoEvent>>]| {
@@ -207,7 +217,7 @@ pub fn complete_adoption(opts: &mut WireOptions) -> CargoResult<()> {
     let source = match opts.source {
         Some(s) => s,
         None => {
-            let options: Vec<Choice<Source>> = Source::ALL.iter().map(|s| choice(source_label(*s), *s)).collect();
+            let options = source_choices();
             let s = answer(
                 Select::new(
                     &format!(
@@ -229,10 +239,7 @@ pub fn complete_adoption(opts: &mut WireOptions) -> CargoResult<()> {
     let event = match opts.event {
         Some(e) => e,
         None => {
-            let events: Vec<Choice<CognitoEvent>> = CognitoEvent::ALL
-                .iter()
-                .map(|e| choice(format!("{e} ({})", e.lambda_config_key(schema::TokenVersion::V1)), *e))
-                .collect();
+            let events = event_choices();
             let e = answer(Select::new("Which trigger does it handle?", events).prompt())?.value;
             opts.event = Some(e);
             e

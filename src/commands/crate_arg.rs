@@ -32,10 +32,7 @@ impl CrateArg {
         match (package, self.krate.clone(), next) {
             (Some(p), Some(k), None) => Ok((Some(p), Some(k))),
             (Some(p), None, next) => Ok((Some(p), next)),
-            (Some(p), Some(k), Some(_)) => Err(user_error(
-                format!("the crate is named twice: `{k}` and `-p {p}`"),
-                "name it once, as `CRATE` or with `-p`",
-            )),
+            (Some(p), Some(k), Some(_)) => Err(named_twice(&k, &p)),
             (None, k, next) => Ok((k, next)),
         }
     }
@@ -49,13 +46,17 @@ impl CrateArg {
     ) -> CargoResult<String> {
         match self.split(None)? {
             (Some(name), None) => Ok(name),
-            (Some(p), Some(k)) => Err(user_error(
-                format!("the crate is named twice: `{k}` and `-p {p}`"),
-                "name it once, as `CRATE` or with `-p`",
-            )),
+            (Some(p), Some(k)) => Err(named_twice(&k, &p)),
             (None, _) => current_package(load()?.borrow(), ctx),
         }
     }
+}
+
+fn named_twice(krate: &str, package: &str) -> anyhow::Error {
+    user_error(
+        format!("the crate is named twice: `{krate}` and `-p {package}`"),
+        "name it once, as `CRATE` or with `-p`",
+    )
 }
 
 /// The member whose manifest `--manifest-path` names, or the innermost
