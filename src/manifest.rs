@@ -26,8 +26,6 @@ pub struct Manifest {
     original: String,
     doc: DocumentMut,
     crlf: bool,
-    /// Some lines end in CRLF and some in a bare LF.
-    mixed: bool,
 }
 
 /// 1-based line and column of a byte offset.
@@ -104,16 +102,11 @@ impl Manifest {
             )
         })?;
         let crlf = text.contains("\r\n");
-        let mixed = crlf
-            && text
-                .split_inclusive('\n')
-                .any(|l| l.ends_with('\n') && !l.ends_with("\r\n"));
         Ok(Manifest {
             path: path.to_path_buf(),
             original: text,
             doc,
             crlf,
-            mixed,
         })
     }
 
@@ -124,7 +117,6 @@ impl Manifest {
             original: String::new(),
             doc: DocumentMut::new(),
             crlf: false,
-            mixed: false,
         }
     }
 
@@ -132,25 +124,13 @@ impl Manifest {
         &self.original
     }
 
-    /// The text to write. toml_edit writes `\n`; a CRLF file gets its own
-    /// line endings back, and a file that mixes both keeps each unchanged
-    /// line's ending.
+    /// The text to write. toml_edit writes `\n`; in a file with CRLF lines
+    /// (all or some), each unchanged line keeps its ending and added lines
+    /// take the more common one.
     pub fn render(&self) -> String {
         let text = self.doc.to_string();
-        if self.mixed {
-            return keep_line_endings(&self.original, &text);
-        }
         if self.crlf {
-            let mut out = String::with_capacity(text.len() + text.len() / 20);
-            let mut prev = '\0';
-            for c in text.chars() {
-                if c == '\n' && prev != '\r' {
-                    out.push('\r');
-                }
-                out.push(c);
-                prev = c;
-            }
-            out
+            keep_line_endings(&self.original, &text)
         } else {
             text
         }
