@@ -2,14 +2,11 @@
 //! arguments into the option structs of [`crate::ops`]; nothing below this
 //! layer sees clap.
 
-use std::path::PathBuf;
-
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands;
+use crate::commands::{self, GlobalArgs};
 use crate::errors::CliResult;
 use crate::shell::{ColorWhen, Shell, Verbosity};
-use crate::workspace::LoadOptions;
 
 #[derive(Parser, Debug)]
 #[command(name = "cargo", bin_name = "cargo", styles = clap_cargo::style::CLAP_STYLING)]
@@ -25,48 +22,6 @@ pub struct TriggerArgs {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// cargo's common flags, accepted before or after the subcommand.
-#[derive(Args, Debug, Clone, Default)]
-pub struct GlobalArgs {
-    /// Path to Cargo.toml
-    #[arg(long, global = true, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-    /// Coloring
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
-    pub color: ColorWhen,
-    /// Do not print cargo-trigger's status messages
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// Use verbose output
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    /// Run without accessing the network (passed to cargo)
-    #[arg(long, global = true)]
-    pub offline: bool,
-    /// Fail if a file would change (and pass `--locked` to cargo)
-    #[arg(long, global = true)]
-    pub locked: bool,
-    /// Equivalent to specifying both `--locked` and `--offline`
-    #[arg(long, global = true)]
-    pub frozen: bool,
-}
-
-impl GlobalArgs {
-    pub fn load_options(&self) -> LoadOptions {
-        LoadOptions {
-            manifest_path: self.manifest_path.clone(),
-            offline: self.offline || self.frozen,
-            locked: self.locked || self.frozen,
-            frozen: self.frozen,
-        }
-    }
-
-    /// `--locked`/`--frozen`: no file may change.
-    pub fn no_writes(&self) -> bool {
-        self.locked || self.frozen
-    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -101,27 +56,21 @@ impl Cli {
         }
     }
 
+    /// `--color`, else `CARGO_TERM_COLOR` (as cargo reads it), else auto.
     pub fn color(&self) -> ColorWhen {
-        self.args().global.color
-    }
-}
-
-/// What every command gets besides its own arguments.
-pub struct Context {
-    pub global: GlobalArgs,
-    pub cwd: PathBuf,
-}
-
-impl Context {
-    pub fn load_options(&self) -> LoadOptions {
-        self.global.load_options()
+        self.args().global.color.unwrap_or_else(|| {
+            std::env::var("CARGO_TERM_COLOR")
+                .ok()
+                .and_then(|v| <ColorWhen as clap::ValueEnum>::from_str(&v, true).ok())
+                .unwrap_or_default()
+        })
     }
 }
 
 pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
     let Cli::Trigger(args) = cli;
     let cwd = std::env::current_dir().map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
-    let ctx = Context {
+    let ctx = commands::Context {
         global: args.global,
         cwd,
     };

@@ -1,25 +1,28 @@
 //! `cargo trigger`: scaffold, wire and export Rust AWS Lambda triggers.
 //!
-//! Layout: [`cli`] holds the clap definitions and turns arguments into the
-//! plain option structs of [`ops`], which do the work on a [`workspace`]
-//! model. Only [`manifest`] touches toml_edit, only [`scaffold`] touches
-//! handlebars, only [`prompt`] touches inquire and only [`shell`] prints.
+//! Layers, bottom up (`docs/architecture.md`): [`model`] (typed values, no
+//! I/O), the owners of one crate each ([`manifest`] toml_edit, [`scaffold`]
+//! handlebars, [`shell`] printing), [`workspace`] (the model of a cargo
+//! workspace and reading it), [`sources`] (what the tool knows about each
+//! event source, one file each), [`ops`] (the operations, generic over the
+//! sources), [`prompt`] (inquire), [`commands`] and [`cli`] (clap).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod arn;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
 pub mod errors;
 pub mod events;
 pub mod manifest;
+pub mod metadata;
+pub mod model;
 pub mod ops;
 pub mod plan;
 pub mod prompt;
 pub mod runtime_api;
 pub mod scaffold;
-pub mod schema;
 pub mod settings;
 pub mod shell;
+pub mod sources;
 pub mod workspace;
 pub mod yaml;

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use crate::errors::{CargoResult, user_error};
-use crate::schema::FieldValue;
+use crate::model::FieldValue;
 
 /// `[package.metadata.trigger]`
 pub const TRIGGER: [&str; 3] = ["package", "metadata", "trigger"];

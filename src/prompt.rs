@@ -8,14 +8,15 @@ use std::io::IsTerminal;
 use inquire::validator::Validation;
 use inquire::{Confirm, InquireError, MultiSelect, Select, Text};
 
-use crate::arn;
 use crate::errors::{CargoResult, user_error};
-use crate::ops::binding::BindingRequest;
+use crate::model::arn::Arn;
+use crate::model::names::is_resource_name;
+use crate::model::{FieldValue, KeyKind, KeySpec, Source};
 use crate::ops::new::NewOptions;
 use crate::ops::wire::WireOptions;
 use crate::scaffold::catalog;
-use crate::schema::{self, CognitoEvent, Source};
 use crate::settings;
+use crate::sources::{BindingRequest, CognitoEvent, TokenVersion};
 use crate::workspace::Workspace;
 
 /// Ask questions at all? Only when stdin is a terminal.
@@ -63,25 +64,16 @@ impl fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-fn source_label(s: Source) -> &'static str {
-    match s {
-        Source::Cognito => "cognito   Cognito user-pool triggers (sign-up, sign-in, tokens, messages)",
-        Source::S3 => "s3        S3 object notifications",
-        Source::Dynamodb => "dynamodb  a DynamoDB table's stream",
-        Source::Kinesis => "kinesis   a Kinesis data stream",
-    }
-}
-
 /// Every source, to pick one.
 fn source_choices() -> Vec<Choice<Source>> {
-    Source::ALL.iter().map(|s| choice(source_label(*s), *s)).collect()
+    Source::ALL.iter().map(|s| choice(s.spec().label(), *s)).collect()
 }
 
 /// Every Cognito event, with its LambdaConfig key.
 fn event_choices() -> Vec<Choice<CognitoEvent>> {
     CognitoEvent::ALL
         .iter()
-        .map(|e| choice(format!("{e} ({})", e.lambda_config_key(schema::TokenVersion::V1)), *e))
+        .map(|e| choice(format!("{e} ({})", e.lambda_config_key(TokenVersion::V1)), *e))
         .collect()
 }
 
@@ -116,7 +108,7 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
             s
         }
     };
-    if source == Source::Cognito {
+    if source.spec().has_events() {
         let c = &mut opts.cognito;
         if c.events.is_empty() && c.capabilities.is_empty() {
             let caps: Vec<Choice<String>> = cat
@@ -172,7 +164,7 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
             c.token_version = Some(ask_token_version()?);
         }
         // Module settings, from the scaffold manifests.
-        let per_event = crate::ops::cognito::modules_per_event(c)?;
+        let per_event = crate::sources::cognito::modules::modules_per_event(c)?;
         let mut asked: Vec<String> = opts.settings.iter().map(|(k, _)| k.clone()).collect();
         for list in per_event.values() {
             for m in list.iter().filter_map(|n| cat.module(n)) {
@@ -200,7 +192,7 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
     }
     complete_target(&mut opts.binding, source, ws, true)?;
     let edit = answer(
-        Confirm::new(if source == Source::Cognito {
+        Confirm::new(if source.spec().has_events() {
             "Do you want to edit the module now?"
         } else {
             "Do you want to edit the handler now?"
@@ -233,7 +225,7 @@ pub fn complete_adoption(opts: &mut WireOptions) -> CargoResult<()> {
             s
         }
     };
-    if source != Source::Cognito {
+    if !source.spec().has_events() {
         return Ok(());
     }
     let event = match opts.event {
@@ -251,13 +243,13 @@ pub fn complete_adoption(opts: &mut WireOptions) -> CargoResult<()> {
     Ok(())
 }
 
-fn ask_token_version() -> CargoResult<schema::TokenVersion> {
+fn ask_token_version() -> CargoResult<TokenVersion> {
     Ok(answer(
         Select::new(
             "Which pre-token-generation event version?",
             vec![
-                choice("v1 (ID token claims)", schema::TokenVersion::V1),
-                choice("v2 (ID and access tokens, scopes)", schema::TokenVersion::V2),
+                choice("v1 (ID token claims)", TokenVersion::V1),
+                choice("v2 (ID and access tokens, scopes)", TokenVersion::V2),
             ],
         )
         .prompt(),
@@ -265,154 +257,164 @@ fn ask_token_version() -> CargoResult<schema::TokenVersion> {
     .value)
 }
 
-/// Ask for the binding's target and settings where flags left them out.
+/// Ask for the binding's target and settings where flags left them out:
+/// the target (a declared resource, a new one, or an ARN), then each of the
+/// source's binding keys that has a question.
 pub fn complete_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_declare: bool) -> CargoResult<()> {
     if !req.has_target() {
-        #[derive(Clone)]
-        enum Pick {
-            Declared(String),
-            New,
-            Arn,
-        }
-        let kind = source.resource_kind();
-        let mut options: Vec<Choice<Pick>> = ws
-            .resources_for(source)
-            .into_iter()
-            .map(|r| {
-                let detail = r
-                    .arn
-                    .clone()
-                    .or_else(|| r.physical_name.clone())
-                    .unwrap_or_else(|| "managed".into());
-                choice(format!("{} ({detail})", r.name), Pick::Declared(r.name.clone()))
-            })
-            .collect();
-        if may_declare {
-            options.push(choice(format!("Declare a new {kind}"), Pick::New));
-        }
-        options.push(choice(format!("Use an existing {kind} (paste its ARN)"), Pick::Arn));
-        let question = match source {
-            Source::Cognito => "Which user pool?",
-            Source::S3 => "Which bucket?",
-            Source::Dynamodb => "Which table's stream?",
-            Source::Kinesis => "Which stream?",
-        };
-        let pick = answer(Select::new(question, options).prompt())?.value;
-        let name = match pick {
-            Pick::Declared(n) => Some(n),
-            Pick::New => {
-                let n = answer(
-                    Text::new(&format!("Name of the new {kind} (a name in this workspace)?"))
-                        .with_validator(|s: &str| {
-                            Ok(if schema::is_resource_name(s) {
-                                Validation::Valid
-                            } else {
-                                Validation::Invalid("letters, digits, `-` and `_`, starting with a letter".into())
-                            })
-                        })
-                        .prompt(),
-                )?;
-                Some(n)
-            }
-            Pick::Arn => {
-                let arn_kind = source.arn_kind();
-                let a = answer(
-                    Text::new(&format!("Its ARN ({})?", arn_kind.describe()))
-                        .with_validator(move |s: &str| {
-                            Ok(match arn::parse(s, arn_kind) {
-                                Ok(_) => Validation::Valid,
-                                Err(e) => Validation::Invalid(e.0.into()),
-                            })
-                        })
-                        .prompt(),
-                )?;
-                req.arn = Some(a);
-                None
-            }
-        };
-        if let Some(n) = name {
-            match source {
-                Source::Cognito => req.user_pool = Some(n),
-                Source::S3 => req.bucket = Some(n),
-                Source::Dynamodb => req.table = Some(n),
-                Source::Kinesis => req.stream = Some(n),
-            }
-        }
+        ask_target(req, source, ws, may_declare)?;
     }
-    match source {
-        Source::S3 => {
-            if req.events.is_none() {
-                let options: Vec<&str> = schema::S3_EVENTS.to_vec();
-                let defaults: Vec<usize> = options
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| schema::S3_DEFAULT_EVENTS.contains(e))
-                    .map(|(i, _)| i)
-                    .collect();
-                let picked = answer(
-                    MultiSelect::new("Which object events?", options)
-                        .with_default(&defaults)
-                        .with_validator(|l: &[inquire::list_option::ListOption<&&str>]| {
-                            Ok(if l.is_empty() {
-                                Validation::Invalid("pick at least one event".into())
-                            } else {
-                                Validation::Valid
-                            })
-                        })
-                        .prompt(),
-                )?;
-                req.events = Some(picked.into_iter().map(str::to_string).collect());
-            }
-            let filter = |label: &str| -> CargoResult<Option<String>> {
-                let v = answer(
-                    Text::new(label)
-                        .with_help_message("leave empty for none")
-                        .with_validator(|s: &str| {
-                            Ok(if s.is_empty() {
-                                Validation::Valid
-                            } else {
-                                match schema::check_s3_filter(s) {
-                                    Ok(()) => Validation::Valid,
-                                    Err(why) => Validation::Invalid(why.into()),
-                                }
-                            })
-                        })
-                        .prompt(),
-                )?;
-                Ok((!v.is_empty()).then_some(v))
-            };
-            if req.prefix.is_none() {
-                req.prefix = filter("Only keys starting with (prefix)?")?;
-            }
-            if req.suffix.is_none() {
-                req.suffix = filter("Only keys ending with (suffix)?")?;
-            }
+    for spec in source.spec().binding_keys() {
+        if let (Some(question), None) = (spec.ask, req.setting(spec.key))
+            && let Some(v) = ask_key(spec, question)?
+        {
+            req.set(spec.key, v);
         }
-        Source::Dynamodb | Source::Kinesis => {
-            if req.starting_position.is_none() {
-                let p = answer(Select::new("Start reading from?", vec!["LATEST", "TRIM_HORIZON"]).prompt())?;
-                req.starting_position = Some(p.to_string());
-            }
-            if req.batch_size.is_none() {
-                let b = answer(
-                    Text::new("Records per batch?")
-                        .with_default("100")
-                        .with_validator(|s: &str| {
-                            Ok(match s.parse::<u32>() {
-                                Ok(n) if (1..=schema::BATCH_SIZE_MAX).contains(&n) => Validation::Valid,
-                                _ => Validation::Invalid(
-                                    format!("a whole number from 1 to {}", schema::BATCH_SIZE_MAX).into(),
-                                ),
-                            })
-                        })
-                        .prompt(),
-                )?;
-                req.batch_size = b.parse().ok();
-            }
-        }
-        Source::Cognito => {}
     }
     Ok(())
+}
+
+fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_declare: bool) -> CargoResult<()> {
+    #[derive(Clone)]
+    enum Pick {
+        Declared(String),
+        New,
+        Arn,
+    }
+    let kind = source.resource_kind();
+    let mut options: Vec<Choice<Pick>> = ws
+        .resources_for(source)
+        .into_iter()
+        .map(|r| {
+            let detail = r
+                .arn
+                .as_ref()
+                .map(|a| a.to_string())
+                .or_else(|| r.physical_name.clone())
+                .unwrap_or_else(|| "managed".into());
+            choice(format!("{} ({detail})", r.name), Pick::Declared(r.name.clone()))
+        })
+        .collect();
+    if may_declare {
+        options.push(choice(format!("Declare a new {kind}"), Pick::New));
+    }
+    options.push(choice(format!("Use an existing {kind} (paste its ARN)"), Pick::Arn));
+    let pick = answer(Select::new(source.spec().target().question, options).prompt())?.value;
+    match pick {
+        Pick::Declared(n) => req.set_target(source, n),
+        Pick::New => {
+            let n = answer(
+                Text::new(&format!("Name of the new {kind} (a name in this workspace)?"))
+                    .with_validator(|s: &str| {
+                        Ok(if is_resource_name(s) {
+                            Validation::Valid
+                        } else {
+                            Validation::Invalid("letters, digits, `-` and `_`, starting with a letter".into())
+                        })
+                    })
+                    .prompt(),
+            )?;
+            req.set_target(source, n);
+        }
+        Pick::Arn => {
+            let arn_kind = source.arn_kind();
+            let a = answer(
+                Text::new(&format!("Its ARN ({})?", arn_kind.describe()))
+                    .with_validator(move |s: &str| {
+                        Ok(match Arn::parse(s, arn_kind) {
+                            Ok(_) => Validation::Valid,
+                            Err(e) => Validation::Invalid(e.0.into()),
+                        })
+                    })
+                    .prompt(),
+            )?;
+            req.arn = Some(a);
+        }
+    }
+    Ok(())
+}
+
+/// One key's question, by what the key takes; `None` for "left empty".
+fn ask_key(spec: &'static KeySpec, question: &str) -> CargoResult<Option<FieldValue>> {
+    Ok(match spec.kind {
+        KeyKind::List { choices, .. } => {
+            let defaults: Vec<usize> = match spec.default.map(|d| d.value()) {
+                Some(FieldValue::List(d)) => choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| d.iter().any(|x| x == *c))
+                    .map(|(i, _)| i)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let picked = answer(
+                MultiSelect::new(question, choices.to_vec())
+                    .with_default(&defaults)
+                    .with_validator(|l: &[inquire::list_option::ListOption<&&str>]| {
+                        Ok(if l.is_empty() {
+                            Validation::Invalid("pick at least one".into())
+                        } else {
+                            Validation::Valid
+                        })
+                    })
+                    .prompt(),
+            )?;
+            Some(FieldValue::List(picked.into_iter().map(str::to_string).collect()))
+        }
+        KeyKind::Choice(choices) => Some(FieldValue::Str(
+            answer(Select::new(question, choices.to_vec()).prompt())?.to_string(),
+        )),
+        KeyKind::Int { min, max } => {
+            let mut t = Text::new(question).with_validator(move |s: &str| {
+                Ok(match s.parse::<i64>() {
+                    Ok(n) if (min..=max).contains(&n) => Validation::Valid,
+                    _ => Validation::Invalid(format!("a whole number from {min} to {max}").into()),
+                })
+            });
+            let default = spec.default.map(|d| d.value().to_string());
+            if let Some(d) = &default {
+                t = t.with_default(d);
+            }
+            answer(t.prompt())?.parse().ok().map(FieldValue::Int)
+        }
+        KeyKind::Bool => {
+            let default = matches!(spec.default.map(|d| d.value()), Some(FieldValue::Bool(true)));
+            Some(FieldValue::Bool(answer(
+                Confirm::new(question).with_default(default).prompt(),
+            )?))
+        }
+        KeyKind::Str { check, .. } => {
+            let v = answer(
+                Text::new(question)
+                    .with_help_message("leave empty for none")
+                    .with_validator(move |s: &str| {
+                        Ok(match (s.is_empty(), check) {
+                            (false, Some(f)) => match f(s) {
+                                Ok(()) => Validation::Valid,
+                                Err(why) => Validation::Invalid(why.into()),
+                            },
+                            _ => Validation::Valid,
+                        })
+                    })
+                    .prompt(),
+            )?;
+            (!v.is_empty()).then_some(FieldValue::Str(v))
+        }
+        KeyKind::Arn(kind) => {
+            let v = answer(
+                Text::new(question)
+                    .with_help_message("leave empty for none")
+                    .with_validator(move |s: &str| {
+                        Ok(match Arn::parse(s, kind) {
+                            Err(e) if !s.is_empty() => Validation::Invalid(e.0.into()),
+                            _ => Validation::Valid,
+                        })
+                    })
+                    .prompt(),
+            )?;
+            (!v.is_empty()).then_some(FieldValue::Str(v))
+        }
+    })
 }
 
 /// `--yes`: the defaults for what flags left out, without asking.
@@ -427,20 +429,9 @@ pub fn defaults_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<()> {
         let declared = ws.resources_for(source);
         let name = match declared.as_slice() {
             [one] => one.name.clone(),
-            _ => match source {
-                Source::Cognito => "users",
-                Source::S3 => "uploads",
-                Source::Dynamodb => "items",
-                Source::Kinesis => "events",
-            }
-            .to_string(),
+            _ => source.spec().target().default_name.to_string(),
         };
-        match source {
-            Source::Cognito => opts.binding.user_pool = Some(name),
-            Source::S3 => opts.binding.bucket = Some(name),
-            Source::Dynamodb => opts.binding.table = Some(name),
-            Source::Kinesis => opts.binding.stream = Some(name),
-        }
+        opts.binding.set_target(source, name);
     }
     Ok(())
 }
@@ -496,31 +487,9 @@ pub fn new_command_line(opts: &NewOptions) -> String {
 
 /// The binding flags of `req`, appended to `args`.
 fn push_binding_flags(args: &mut Vec<String>, b: &BindingRequest) {
-    push_flag(args, "--user-pool", b.user_pool.clone());
-    push_flag(args, "--bucket", b.bucket.clone());
-    push_flag(args, "--table", b.table.clone());
-    push_flag(args, "--stream", b.stream.clone());
-    push_flag(args, "--arn", b.arn.clone());
-    push_flag(args, "--events", b.events.as_ref().map(|e| e.join(",")));
-    push_flag(args, "--prefix", b.prefix.clone());
-    push_flag(args, "--suffix", b.suffix.clone());
-    push_flag(args, "--starting-position", b.starting_position.clone());
-    push_flag(args, "--batch-size", b.batch_size.map(|n| n.to_string()));
-    push_flag(
-        args,
-        "--batching-window-seconds",
-        b.batching_window_seconds.map(|n| n.to_string()),
-    );
-    push_flag(
-        args,
-        "--report-batch-item-failures",
-        b.report_batch_item_failures.map(|x| x.to_string()),
-    );
-    push_flag(args, "--resource-name", b.declare.name.clone());
-    push_flag(args, "--stream-view", b.declare.stream_view.clone());
-    push_flag(args, "--partition-key", b.declare.partition_key.clone());
-    push_flag(args, "--shard-count", b.declare.shard_count.map(|n| n.to_string()));
-    push_flag(args, "--kms-key-arn", b.declare.kms_key_arn.clone());
+    for (flag, value) in b.to_flags() {
+        push_flag(args, &flag, Some(value));
+    }
 }
 
 /// The `wire` command line that does what the answers did.
@@ -591,8 +560,8 @@ mod tests {
             source: Some(Source::S3),
             ..Default::default()
         };
-        o.binding.bucket = Some("photos".into());
-        o.binding.prefix = Some("up loads/".into());
+        o.binding.set_target(Source::S3, "photos".into());
+        o.binding.set("prefix", FieldValue::Str("up loads/".into()));
         assert_eq!(
             new_command_line(&o),
             "cargo trigger new --source s3 --bucket photos --prefix 'up loads/'"

@@ -19,7 +19,9 @@ use serde_json::Value;
 
 use crate::errors::CargoResult;
 use crate::manifest::{self, DepEntry};
-use crate::schema::{CognitoEvent, Source};
+use crate::model::Source;
+use crate::model::names::{pascal, snake};
+use crate::model::CognitoEvent;
 
 static SCAFFOLDS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffolds");
 
@@ -39,26 +41,37 @@ fn yes() -> bool {
     true
 }
 
-/// A sample event file rendered into a generated crate.
+/// A sample event file rendered into a generated crate: its kind (one of
+/// its source's `event_kinds`) and the fields its source reads (S3: `key`,
+/// `extension`, `size`; DynamoDB: `new-image`, `old-image`; Kinesis:
+/// `payloads`).
 #[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SampleSpec {
-    /// What to generate: `put`/`delete` (s3), `insert`/`modify`/`remove`
-    /// (dynamodb), `records` (kinesis), or a Cognito trigger source.
     pub kind: String,
-    /// S3: the object key, after the binding's prefix.
-    pub key: Option<String>,
-    /// S3: appended when the binding has no suffix.
-    pub extension: Option<String>,
-    pub size: Option<u64>,
-    /// DynamoDB: item images; `key-field` names the partition key field.
-    pub new_image: Option<serde_json::Map<String, Value>>,
-    pub old_image: Option<serde_json::Map<String, Value>>,
-    /// Kinesis: one record per payload.
-    #[serde(default)]
-    pub payloads: Vec<String>,
-    /// Cognito: user attributes and other fields.
-    pub fields: Option<serde_json::Map<String, Value>>,
+    #[serde(flatten)]
+    pub fields: serde_json::Map<String, Value>,
+}
+
+impl SampleSpec {
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).and_then(Value::as_str)
+    }
+
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.fields.get(key).and_then(Value::as_i64)
+    }
+
+    pub fn object(&self, key: &str) -> Option<&serde_json::Map<String, Value>> {
+        self.fields.get(key).and_then(Value::as_object)
+    }
+
+    pub fn strings(&self, key: &str) -> Vec<String> {
+        self.fields
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// A setting a module reads from its environment; asked interactively,
@@ -104,9 +117,10 @@ struct CrateManifest {
     dependencies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     samples: IndexMap<String, SampleSpec>,
-    /// DynamoDB: the field of the sample images that is the partition key.
+    /// What the source reads of its scaffold besides these (DynamoDB:
+    /// `key-field`, the sample images' partition key field).
     #[serde(default)]
-    key_field: Option<String>,
+    options: serde_json::Map<String, Value>,
 }
 
 /// A crate scaffold: everything a new trigger crate of one source is made of.
@@ -117,7 +131,7 @@ pub struct CrateScaffold {
     pub summary: String,
     pub dependencies: BTreeMap<String, Vec<String>>,
     pub samples: IndexMap<String, SampleSpec>,
-    pub key_field: Option<String>,
+    pub options: serde_json::Map<String, Value>,
     /// (path in the crate, template name)
     pub files: Vec<(String, String)>,
     /// Files rendered whenever the module list changes (Cognito `modules/mod.rs`).
@@ -361,7 +375,7 @@ impl Catalog {
                     summary: m.summary,
                     dependencies: m.dependencies,
                     samples: m.samples,
-                    key_field: m.key_field,
+                    options: m.options,
                     files,
                     regenerated,
                 },
@@ -518,33 +532,6 @@ pub fn rust_string_literal(s: &str) -> String {
     out
 }
 
-/// `Foo-bar baz` → `foo_bar_baz`
-pub fn snake(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
-}
-
-/// `email-deny-list` → `EmailDenyList`
-pub fn pascal(s: &str) -> String {
-    snake(s)
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
 fn register_helpers(hb: &mut Handlebars<'static>) {
     fn simple(hb: &mut Handlebars<'static>, name: &'static str, f: fn(&str) -> String) {
         hb.register_helper(
@@ -598,7 +585,7 @@ mod tests {
         let c = catalog();
         c.engine().expect("every template and partial compiles");
         for s in Source::ALL {
-            let scaffold = c.for_source(s);
+            let scaffold = c.for_source(*s);
             assert!(
                 scaffold.files.iter().any(|(p, _)| p == "src/main.rs"),
                 "{s} has main.rs"
@@ -611,11 +598,5 @@ mod tests {
     fn rust_literals_escape_what_rust_needs() {
         assert_eq!(rust_string_literal("a\"b\\c\n{{d}}"), r#""a\"b\\c\n{{d}}""#);
         assert_eq!(rust_string_literal("é\u{7}"), "\"é\\u{7}\"");
-    }
-
-    #[test]
-    fn case_conversions() {
-        assert_eq!(snake("photos-s3-trigger"), "photos_s3_trigger");
-        assert_eq!(pascal("email-deny-list"), "EmailDenyList");
     }
 }

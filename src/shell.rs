@@ -1,7 +1,7 @@
 //! The only module that prints. Statuses, warnings and errors go to stderr in
 //! cargo's style; data goes to stdout.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anstream::{AutoStream, ColorChoice};
 use anstyle::{AnsiColor, Effects, Style};
@@ -40,24 +40,19 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// `color` as cargo resolves it: `always` and `never` are final; `auto`
+    /// is anstream's detection (a terminal, `NO_COLOR`, `CLICOLOR`,
+    /// `CLICOLOR_FORCE`), per stream.
     pub fn new(verbosity: Verbosity, color: ColorWhen) -> Self {
-        let choice = |is_tty: bool| match color {
+        let choice = match color {
             ColorWhen::Always => ColorChoice::Always,
             ColorWhen::Never => ColorChoice::Never,
-            ColorWhen::Auto => {
-                if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !is_tty {
-                    ColorChoice::Never
-                } else {
-                    ColorChoice::Auto
-                }
-            }
+            ColorWhen::Auto => ColorChoice::Auto,
         };
-        let err_choice = choice(std::io::stderr().is_terminal());
-        let out_choice = choice(std::io::stdout().is_terminal());
         Shell {
             verbosity,
-            err: AutoStream::new(Box::new(std::io::stderr()), err_choice),
-            out: AutoStream::new(Box::new(std::io::stdout()), out_choice),
+            err: AutoStream::new(Box::new(std::io::stderr()), choice),
+            out: AutoStream::new(Box::new(std::io::stdout()), choice),
             warnings: 0,
         }
     }

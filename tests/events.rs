@@ -119,7 +119,7 @@ fn kinesis_events() {
 
 #[test]
 fn every_cognito_trigger_source() {
-    use cargo_trigger::schema::CognitoEvent as E;
+    use cargo_trigger::sources::CognitoEvent as E;
     let user = [
         "--email",
         "ann@example.org",

@@ -39,7 +39,7 @@ shard-count = 2
     .unwrap();
     // Every Cognito event on one managed pool (custom senders make it
     // configure its triggers directly and declare a KMS key).
-    for e in cargo_trigger::schema::CognitoEvent::ALL {
+    for e in cargo_trigger::sources::CognitoEvent::ALL {
         new(
             ws,
             &["--source", "cognito", "--event", e.as_str(), "--user-pool", "users"],

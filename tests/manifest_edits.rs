@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use cargo_trigger::manifest::Manifest;
-use cargo_trigger::schema::{FieldValue, Resource, ResourceKind};
+use cargo_trigger::model::{FieldValue, Resource, Source};
 use snapbox::{assert_data_eq, file};
 
 fn fixtures() -> Vec<(String, String)> {
@@ -59,12 +59,12 @@ fn workspace_edits_touch_only_what_they_change() {
         m.add_workspace_member("triggers/new-one").unwrap();
         let photos = Resource {
             physical_name: Some("acme-photos".into()),
-            ..Resource::new("photos", ResourceKind::S3Bucket)
+            ..Resource::new("photos", Source::S3.resource_kind())
         };
         m.set_table(
             &["workspace", "metadata", "trigger", "resources"],
             "photos",
-            &photos.fields(),
+            &photos.fields("s3-bucket"),
         )
         .unwrap();
         let after = m.render();
@@ -169,11 +169,13 @@ fn snapshots_of_edited_manifests() {
             m.set_table(
                 &["workspace", "metadata", "trigger", "resources"],
                 "todos",
-                &Resource {
-                    stream_view: Some("NEW_AND_OLD_IMAGES".into()),
-                    ..Resource::new("todos", ResourceKind::DynamodbTable)
+                &{
+                    let mut r = Resource::new("todos", Source::Dynamodb.resource_kind());
+                    r.settings
+                        .set("stream-view", FieldValue::Str("NEW_AND_OLD_IMAGES".into()));
+                    r
                 }
-                .fields(),
+                .fields("dynamodb-table"),
             )
             .unwrap();
         } else {

@@ -209,7 +209,7 @@ fn example_settings(module: &str) -> Vec<String> {
 
 #[test]
 fn cognito_scaffolds_build_and_pass_their_tests() {
-    use cargo_trigger::schema::CognitoEvent;
+    use cargo_trigger::sources::CognitoEvent;
     let cat = cargo_trigger::scaffold::catalog();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();

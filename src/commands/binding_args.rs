@@ -1,88 +1,182 @@
-//! Binding flags shared by `new` and `wire`.
+//! Binding flags shared by `new` and `wire`, made from the sources' key
+//! specs: every source's target flag (`--bucket`), `--arn`, every binding
+//! key with a flag (`--prefix`, `--batch-size`), `--resource-name` and every
+//! resource key with a flag (`--stream-view`). Closed sets are clap
+//! possible values, so `--help` lists them and clap reports a bad one.
 
-use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use crate::ops::binding::{BindingRequest, ResourceRequest};
+use crate::model::{FieldValue, KeyKind, KeySpec};
+use crate::sources::binding::flagged;
+use crate::sources::{self, BindingRequest};
 
-#[derive(Args, Debug, Clone, Default)]
-#[command(next_help_heading = "Binding")]
+#[derive(Debug, Clone, Default)]
 pub struct BindingArgs {
-    /// Cognito: the user pool (a declared resource name)
-    #[arg(long, value_name = "NAME")]
-    pub user_pool: Option<String>,
-    /// S3: the bucket (a declared resource name)
-    #[arg(long, value_name = "NAME")]
-    pub bucket: Option<String>,
-    /// DynamoDB: the table whose stream to read (a declared resource name)
-    #[arg(long, value_name = "NAME")]
-    pub table: Option<String>,
-    /// Kinesis: the stream (a declared resource name)
-    #[arg(long, value_name = "NAME")]
-    pub stream: Option<String>,
-    /// An existing pool, bucket, table stream or Kinesis stream, by ARN
-    #[arg(long, value_name = "ARN")]
-    pub arn: Option<String>,
-    /// S3: event types, comma-separated [default: s3:ObjectCreated:*,s3:ObjectRemoved:*]
-    #[arg(long, value_name = "EVENTS", value_delimiter = ',')]
-    pub events: Option<Vec<String>>,
-    /// S3: only keys that start with this
-    #[arg(long, value_name = "PREFIX")]
-    pub prefix: Option<String>,
-    /// S3: only keys that end with this
-    #[arg(long, value_name = "SUFFIX")]
-    pub suffix: Option<String>,
-    /// Streams: LATEST or TRIM_HORIZON [default: LATEST]
-    #[arg(long, value_name = "POSITION")]
-    pub starting_position: Option<String>,
-    /// Streams: records per batch, 1 to 10000 [default: 100]
-    #[arg(long, value_name = "N")]
-    pub batch_size: Option<u32>,
-    /// Streams: seconds to gather a batch, 0 to 300 [default: 0]
-    #[arg(long, value_name = "SECONDS")]
-    pub batching_window_seconds: Option<u32>,
-    /// Streams: report failed records to Lambda [default: true]
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub report_batch_item_failures: Option<bool>,
-    /// New resource: its physical name (bucket, table, stream or pool name)
-    #[arg(long, value_name = "NAME")]
-    pub resource_name: Option<String>,
-    /// New DynamoDB table: stream view type [default: NEW_AND_OLD_IMAGES]
-    #[arg(long, value_name = "VIEW")]
-    pub stream_view: Option<String>,
-    /// New DynamoDB table: partition key attribute [default: id]
-    #[arg(long, value_name = "ATTRIBUTE")]
-    pub partition_key: Option<String>,
-    /// New Kinesis stream: provisioned shards (on-demand when absent)
-    #[arg(long, value_name = "N")]
-    pub shard_count: Option<u32>,
-    /// New user pool: the KMS key its custom sender triggers decrypt with
-    #[arg(long, value_name = "ARN")]
-    pub kms_key_arn: Option<String>,
+    pub request: BindingRequest,
 }
 
 impl BindingArgs {
     pub fn to_request(&self) -> BindingRequest {
-        BindingRequest {
-            user_pool: self.user_pool.clone(),
-            bucket: self.bucket.clone(),
-            table: self.table.clone(),
-            stream: self.stream.clone(),
-            arn: self.arn.clone(),
-            events: self.events.clone(),
-            prefix: self.prefix.clone(),
-            suffix: self.suffix.clone(),
-            starting_position: self.starting_position.clone(),
-            batch_size: self.batch_size,
-            batching_window_seconds: self.batching_window_seconds,
-            report_batch_item_failures: self.report_batch_item_failures,
-            declare: ResourceRequest {
-                name: self.resource_name.clone(),
-                stream_view: self.stream_view.clone(),
-                partition_key: self.partition_key.clone(),
-                partition_key_type: None,
-                kms_key_arn: self.kms_key_arn.clone(),
-                shard_count: self.shard_count,
-            },
+        self.request.clone()
+    }
+}
+
+/// The sources' target keys (`user-pool`, `bucket`, …), once each.
+fn target_keys() -> Vec<&'static sources::TargetSpec> {
+    let mut out: Vec<&'static sources::TargetSpec> = Vec::new();
+    for s in sources::all() {
+        if !out.iter().any(|t| t.key == s.target().key) {
+            out.push(s.target());
+        }
+    }
+    out
+}
+
+/// One of `choices`, in any case, trimmed; clap's own error (with its
+/// possible values and "a similar value exists") otherwise.
+#[derive(Clone)]
+struct Choice(&'static [&'static str]);
+
+impl TypedValueParser for Choice {
+    type Value = String;
+
+    fn parse_ref(&self, cmd: &Command, arg: Option<&Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+        let text = value.to_string_lossy();
+        let text = text.trim();
+        match self.0.iter().find(|c| c.eq_ignore_ascii_case(text)) {
+            Some(c) => Ok(c.to_string()),
+            None => PossibleValuesParser::new(self.0.iter().copied()).parse_ref(cmd, arg, std::ffi::OsStr::new(text)),
+        }
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|c| clap::builder::PossibleValue::new(*c))))
+    }
+}
+
+/// The flag for a key.
+pub fn key_arg(k: &'static KeySpec) -> Arg {
+    let arg = Arg::new(k.key)
+        .long(k.key)
+        .help(k.flag.unwrap_or_default())
+        .required(false);
+    match k.kind {
+        KeyKind::Int { .. } => arg
+            .value_name(if k.key.ends_with("-seconds") { "SECONDS" } else { "N" })
+            .value_parser(clap::value_parser!(i64))
+            .allow_negative_numbers(true),
+        KeyKind::Bool => arg
+            .value_name("BOOL")
+            .value_parser(clap::value_parser!(bool))
+            .num_args(0..=1)
+            .default_missing_value("true"),
+        KeyKind::Choice(c) => arg.value_name("VALUE").value_parser(Choice(c)),
+        KeyKind::List { choices, .. } => arg
+            .value_name("VALUES")
+            .value_delimiter(',')
+            .action(ArgAction::Append)
+            .value_parser(Choice(choices)),
+        KeyKind::Arn(_) => arg.value_name("ARN"),
+        KeyKind::Str { .. } => arg.value_name("VALUE"),
+    }
+}
+
+/// The value of a key's flag, if given.
+pub fn key_value(m: &ArgMatches, k: &KeySpec) -> Option<FieldValue> {
+    match k.kind {
+        KeyKind::Int { .. } => m.get_one::<i64>(k.key).map(|i| FieldValue::Int(*i)),
+        KeyKind::Bool => m.get_one::<bool>(k.key).map(|b| FieldValue::Bool(*b)),
+        KeyKind::List { .. } => m
+            .get_many::<String>(k.key)
+            .map(|v| FieldValue::List(v.cloned().collect())),
+        _ => m.get_one::<String>(k.key).map(|s| FieldValue::Str(s.clone())),
+    }
+}
+
+impl clap::FromArgMatches for BindingArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = BindingArgs::default();
+        args.update_from_arg_matches(m)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        let r = &mut self.request;
+        for t in target_keys() {
+            if let Some(v) = m.get_one::<String>(t.key) {
+                r.targets.push((t.key, v.clone()));
+            }
+        }
+        r.arn = m.get_one::<String>("arn").cloned();
+        for k in flagged(false) {
+            if let Some(v) = key_value(m, k) {
+                r.settings.push((k.key, v));
+            }
+        }
+        r.resource_name = m.get_one::<String>("resource-name").cloned();
+        for k in flagged(true) {
+            if let Some(v) = key_value(m, k) {
+                r.declare.push((k.key, v));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl clap::Args for BindingArgs {
+    fn augment_args(cmd: Command) -> Command {
+        let mut cmd = cmd.next_help_heading("Binding");
+        for t in target_keys() {
+            cmd = cmd.arg(Arg::new(t.key).long(t.key).value_name("NAME").help(t.help));
+        }
+        cmd = cmd.arg(
+            Arg::new("arn")
+                .long("arn")
+                .value_name("ARN")
+                .help("An existing resource, by ARN (a pool, bucket, table stream, stream, …)"),
+        );
+        for k in flagged(false) {
+            cmd = cmd.arg(key_arg(k));
+        }
+        cmd = cmd.arg(
+            Arg::new("resource-name")
+                .long("resource-name")
+                .value_name("NAME")
+                .help("New resource: its physical name (bucket, table, stream or pool name)"),
+        );
+        for k in flagged(true) {
+            cmd = cmd.arg(key_arg(k));
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        Self::augment_args(cmd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sources that share a flag agree on what it takes.
+    #[test]
+    fn shared_flags_have_one_shape() {
+        for resource in [false, true] {
+            for s in sources::all() {
+                let keys = if resource { s.resource().keys } else { s.binding_keys() };
+                for k in keys.iter().filter(|k| k.flag.is_some()) {
+                    let first = flagged(resource).into_iter().find(|o| o.key == k.key).unwrap();
+                    assert_eq!(
+                        std::mem::discriminant(&first.kind),
+                        std::mem::discriminant(&k.kind),
+                        "`--{}` of {} takes another kind of value",
+                        k.key,
+                        s.source()
+                    );
+                }
+            }
         }
     }
 }

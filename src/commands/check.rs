@@ -1,7 +1,7 @@
 use clap::{Args, ValueEnum};
 
-use crate::cli::Context;
-use crate::commands::wire::load;
+use crate::commands::Context;
+use crate::commands::load;
 use crate::errors::{CliError, CliResult};
 use crate::ops::check::check;
 use crate::shell::Shell;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use clap::Args;
 
-use crate::cli::Context;
+use crate::commands::Context;
 use crate::errors::{CargoResult, user_error};
 use crate::workspace::Workspace;
 
@@ -63,7 +63,7 @@ fn named_twice(krate: &str, package: &str) -> anyhow::Error {
 /// member directory that holds the current directory.
 pub fn current_package(ws: &Workspace, ctx: &Context) -> CargoResult<String> {
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let found = match &ctx.global.manifest_path {
+    let found = match &ctx.global.manifest.manifest_path {
         Some(mp) => {
             let mp = canonical(&ctx.cwd.join(mp));
             ws.members.iter().find(|m| canonical(&m.manifest_path) == mp)

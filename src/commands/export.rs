@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::Context;
-use crate::commands::wire::load;
+use crate::commands::Context;
+use crate::commands::load;
 use crate::errors::{CliError, CliResult, user_error};
 use crate::ops::export::{TemplateFormat, export};
 use crate::ops::{self, Planned, Status, WriteMode};

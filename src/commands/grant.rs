@@ -1,12 +1,12 @@
 use clap::Args;
 
-use crate::cli::Context;
+use crate::commands::Context;
 use crate::commands::crate_arg::CrateArg;
-use crate::commands::wire::load;
-use crate::errors::{CargoResult, CliResult, user_error};
+use crate::commands::load;
+use crate::errors::{CargoResult, CliResult};
+use crate::model::Access;
 use crate::ops::grant::{GrantOptions, plan_grant, plan_revoke};
 use crate::ops::{self, WriteMode};
-use crate::schema::Access;
 use crate::shell::Shell;
 
 /// Give a trigger crate access to a declared resource (or actions on an ARN), for deploy and local runs
@@ -17,9 +17,9 @@ pub struct GrantArgs {
     /// A declared resource
     #[arg(long, value_name = "NAME")]
     pub resource: Option<String>,
-    /// read, write or read-write (with `--resource`)
+    /// The access (with `--resource`)
     #[arg(long, value_name = "ACCESS")]
-    pub access: Option<String>,
+    pub access: Option<Access>,
     /// An IAM action, SERVICE:Action (with `--arn`; repeat for several)
     #[arg(long = "action", value_name = "ACTION")]
     pub actions: Vec<String>,
@@ -33,22 +33,10 @@ pub struct GrantArgs {
 
 impl GrantArgs {
     fn to_options(&self, ctx: &Context) -> CargoResult<GrantOptions> {
-        let access = self
-            .access
-            .as_deref()
-            .map(|a| {
-                Access::parse(a).ok_or_else(|| {
-                    user_error(
-                        format!("unknown access `{a}`"),
-                        "`--access` is `read`, `write` or `read-write`",
-                    )
-                })
-            })
-            .transpose()?;
         Ok(GrantOptions {
             krate: self.krate.name(ctx, || load(ctx))?,
             resource: self.resource.clone(),
-            access,
+            access: self.access,
             actions: self.actions.clone(),
             arn: self.arn.clone(),
         })

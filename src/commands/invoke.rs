@@ -3,9 +3,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::Context;
+use crate::commands::Context;
 use crate::commands::crate_arg::CrateArg;
-use crate::commands::wire::load;
+use crate::commands::load;
 use crate::errors::{CliError, CliResult, user_error};
 use crate::ops::invoke::{EventInput, InvokeOptions, InvokeResult, invoke};
 use crate::settings;

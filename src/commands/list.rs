@@ -1,11 +1,11 @@
 use clap::{Args, ValueEnum};
 
-use crate::cli::Context;
+use crate::commands::Context;
 use crate::errors::{CliResult, user_error};
 use crate::ops::list::{ListReport, report};
-use crate::schema::{BindingSpec, Target};
 use crate::shell::Shell;
-use crate::workspace::{self, Located};
+use crate::metadata;
+use crate::workspace::Located;
 
 /// List every trigger crate (source, event, modules, bindings, settings) and the declared resources
 #[derive(Args, Debug)]
@@ -22,7 +22,7 @@ pub enum ListFormat {
 }
 
 pub fn exec(args: ListArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let Located::Workspace(ws) = workspace::locate(&ctx.load_options(), &ctx.cwd, false)? else {
+    let Located::Workspace(ws) = metadata::locate(&ctx.load_options(), &ctx.cwd, false)? else {
         return Err(user_error("no workspace", "run inside a cargo workspace").into());
     };
     ws.ensure_valid()?;
@@ -62,40 +62,13 @@ pub fn exec(args: ListArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     Ok(())
 }
 
-fn binding_text(spec: &BindingSpec, target: &Target) -> String {
-    let name = match target {
-        Target::Resource(n) => n.clone(),
-        Target::Arn(a) => a.clone(),
-    };
-    match spec {
-        BindingSpec::UserPool => name,
-        BindingSpec::Bucket { events, prefix, suffix } => {
-            let mut filter = String::new();
-            if let Some(p) = prefix {
-                filter.push_str(p);
-            }
-            filter.push('*');
-            if let Some(s) = suffix {
-                filter.push_str(s);
-            }
-            let events: Vec<&str> = events.iter().map(|e| e.trim_start_matches("s3:")).collect();
-            format!("{name}[{} {filter}]", events.join("|"))
-        }
-        BindingSpec::Stream(s) => format!("{name}[{} x{}]", s.starting_position, s.batch_size),
-    }
-}
-
 /// `todos:write sqs-queue[sqs:SendMessage]`
-fn grants_text(grants: &[crate::schema::Grant]) -> String {
+fn grants_text(grants: &[crate::model::Grant]) -> String {
     grants
         .iter()
         .map(|g| match (&g.resource, g.access, &g.arn) {
             (Some(r), Some(a), _) => format!("{r}:{}", a.as_str()),
-            (_, _, Some(arn)) => format!(
-                "{}[{}]",
-                arn.rsplit([':', '/']).next().unwrap_or(arn),
-                g.actions.join("|")
-            ),
+            (_, _, Some(arn)) => format!("{}[{}]", arn.last_segment(), g.actions.join("|")),
             _ => String::new(),
         })
         .collect::<Vec<_>>()
@@ -143,11 +116,7 @@ pub fn render_triggers(report: &ListReport) -> String {
             (Some(e), None) => e.to_string(),
             _ => String::new(),
         };
-        let bindings: Vec<String> = t
-            .typed_bindings
-            .iter()
-            .map(|b| binding_text(&b.spec, &b.target))
-            .collect();
+        let bindings: Vec<String> = t.typed_bindings.iter().map(|b| t.source.spec().list_label(b)).collect();
         let lambda = t.lambda.as_ref();
         rows.push(vec![
             t.name.clone(),
@@ -176,19 +145,18 @@ pub fn render_triggers(report: &ListReport) -> String {
 
 pub fn render_resources(report: &ListReport) -> String {
     let mut rows = vec![["RESOURCE", "TYPE", "KIND", "DETAIL"].map(String::from).to_vec()];
-    for r in report.resources.values() {
+    for r in &report.typed_resources {
         let (kind, detail) = match &r.arn {
-            Some(arn) => ("existing", arn.clone()),
+            Some(arn) => ("existing", arn.to_string()),
             None => {
                 let mut d = Vec::new();
                 if let Some(n) = &r.physical_name {
                     d.push(format!("name={n}"));
                 }
-                if let Some(v) = &r.stream_view {
-                    d.push(format!("stream-view={v}"));
-                }
-                if let Some(s) = r.shard_count {
-                    d.push(format!("shards={s}"));
+                for spec in r.kind.spec().keys {
+                    if let (Some(label), Some(v)) = (spec.list_label, r.settings.get(spec.key)) {
+                        d.push(format!("{label}={v}"));
+                    }
                 }
                 ("managed", d.join(" "))
             }

@@ -2,32 +2,34 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::Context;
+use crate::commands::Context;
 use crate::commands::binding_args::BindingArgs;
 use crate::errors::{CliResult, user_error};
-use crate::ops::cognito::CognitoOptions;
+use crate::model::Source;
 use crate::ops::new::{self, NewOptions};
 use crate::ops::{self as ops, WriteMode};
 use crate::prompt;
-use crate::schema::{CognitoEvent, Source, TokenVersion};
 use crate::settings;
 use crate::shell::Shell;
-use crate::workspace::{self, Located};
+use crate::sources::cognito::CognitoOptions;
+use crate::sources::{CognitoEvent, TokenVersion};
+use crate::metadata;
+use crate::workspace::{Located, Workspace};
 
 /// Create a trigger crate from a scaffold (or add modules to a Cognito event's crate), add it to the workspace and record its binding
 #[derive(Args, Debug)]
 pub struct NewArgs {
     /// Crate name [default: from the resource, e.g. `photos-s3-trigger`]
     pub name: Option<String>,
-    /// Event source: cognito, s3, dynamodb or kinesis
+    /// Event source
     #[arg(long, value_name = "SOURCE")]
-    pub source: Option<String>,
+    pub source: Option<Source>,
     /// Cognito: the user-pool trigger (repeat for several)
     #[arg(long, value_name = "EVENT")]
-    pub event: Vec<String>,
-    /// Cognito pre-token-generation: event version v1 or v2
+    pub event: Vec<CognitoEvent>,
+    /// Cognito pre-token-generation: event version
     #[arg(long, value_name = "VERSION")]
-    pub token_version: Option<String>,
+    pub token_version: Option<TokenVersion>,
     /// Cognito: a module to run, in order (repeat for several)
     #[arg(long = "module", value_name = "MODULE")]
     pub modules: Vec<String>,
@@ -52,42 +54,6 @@ pub struct NewArgs {
 
 impl NewArgs {
     pub fn to_options(&self) -> crate::errors::CargoResult<NewOptions> {
-        let source = self
-            .source
-            .as_deref()
-            .map(|s| {
-                Source::parse(s).ok_or_else(|| {
-                    user_error(
-                        format!("unknown source `{s}`"),
-                        format!("`--source` is one of {}", Source::names()),
-                    )
-                })
-            })
-            .transpose()?;
-        let events = self
-            .event
-            .iter()
-            .map(|e| {
-                CognitoEvent::parse(e).ok_or_else(|| {
-                    user_error(
-                        format!("unknown Cognito event `{e}`"),
-                        format!("`--event` is one of {}", CognitoEvent::names()),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let token_version = self
-            .token_version
-            .as_deref()
-            .map(|v| {
-                TokenVersion::parse(v).ok_or_else(|| {
-                    user_error(
-                        format!("unknown token version `{v}`"),
-                        "`--token-version` is `v1` or `v2`",
-                    )
-                })
-            })
-            .transpose()?;
         let settings = self
             .settings
             .iter()
@@ -99,11 +65,11 @@ impl NewArgs {
         Ok(NewOptions {
             name: self.name.clone(),
             path: self.path.clone(),
-            source,
+            source: self.source,
             binding: self.binding.to_request(),
             cognito: CognitoOptions {
-                events,
-                token_version,
+                events: self.event.clone(),
+                token_version: self.token_version,
                 modules: self.modules.clone(),
                 capabilities: self.capabilities.clone(),
             },
@@ -116,7 +82,7 @@ impl NewArgs {
 fn incomplete(opts: &NewOptions) -> bool {
     opts.source.is_none()
         || !opts.binding.has_target()
-        || (opts.source == Some(Source::Cognito)
+        || (opts.source.is_some_and(|s| s.spec().has_events())
             && opts.cognito.events.is_empty()
             && opts.cognito.capabilities.is_empty())
 }
@@ -128,9 +94,9 @@ pub fn exec(args: NewArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         locked: ctx.global.no_writes(),
     };
     let load = || -> crate::errors::CargoResult<crate::workspace::Workspace> {
-        Ok(match workspace::locate(&ctx.load_options(), &ctx.cwd, true)? {
+        Ok(match metadata::locate(&ctx.load_options(), &ctx.cwd, true)? {
             Located::Workspace(ws) => *ws,
-            Located::Empty { dir } => new::empty_workspace(&dir),
+            Located::Empty { dir } => Workspace::empty(&dir),
         })
     };
     let asked = incomplete(&opts) && !args.yes && prompt::interactive();

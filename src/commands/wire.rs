@@ -1,14 +1,14 @@
 use clap::Args;
 
-use crate::cli::Context;
-use crate::commands::binding_args::BindingArgs;
-use crate::commands::crate_arg::CrateArg;
+use super::binding_args::BindingArgs;
+use super::crate_arg::CrateArg;
+use super::{Context, load};
 use crate::errors::{CargoResult, CliResult, user_error};
+use crate::model::Source;
 use crate::ops::wire::{self, UnwireOptions, WireOptions};
 use crate::ops::{self, WriteMode};
-use crate::schema::{CognitoEvent, Source, TokenVersion};
 use crate::shell::Shell;
-use crate::workspace::{self, Located, Workspace};
+use crate::sources::{CognitoEvent, TokenVersion};
 
 /// Add a binding to a crate (adopting an existing Lambda crate with `--source`)
 #[derive(Args, Debug)]
@@ -17,13 +17,13 @@ pub struct WireArgs {
     pub krate: CrateArg,
     /// Adopt a crate that is not a trigger crate yet, as this source
     #[arg(long, value_name = "SOURCE")]
-    pub source: Option<String>,
+    pub source: Option<Source>,
     /// Cognito: the event an adopted crate handles
     #[arg(long, value_name = "EVENT")]
-    pub event: Option<String>,
-    /// Cognito pre-token-generation: v1 or v2 (adoption)
+    pub event: Option<CognitoEvent>,
+    /// Cognito pre-token-generation: the event version (adoption)
     #[arg(long, value_name = "VERSION")]
-    pub token_version: Option<String>,
+    pub token_version: Option<TokenVersion>,
     /// Declare the named resource if it is not declared yet
     #[arg(long)]
     pub create: bool,
@@ -56,56 +56,13 @@ pub struct UnwireArgs {
     pub dry_run: bool,
 }
 
-pub(crate) fn load(ctx: &Context) -> CargoResult<Workspace> {
-    match workspace::locate(&ctx.load_options(), &ctx.cwd, false)? {
-        Located::Workspace(ws) => Ok(*ws),
-        Located::Empty { .. } => unreachable!("locate without allow_empty"),
-    }
-}
-
-pub fn parse_source(s: Option<&str>) -> CargoResult<Option<Source>> {
-    s.map(|s| {
-        Source::parse(s).ok_or_else(|| {
-            user_error(
-                format!("unknown source `{s}`"),
-                format!("`--source` is one of {}", Source::names()),
-            )
-        })
-    })
-    .transpose()
-}
-
-pub fn parse_event(e: Option<&str>) -> CargoResult<Option<CognitoEvent>> {
-    e.map(|e| {
-        CognitoEvent::parse(e).ok_or_else(|| {
-            user_error(
-                format!("unknown Cognito event `{e}`"),
-                format!("`--event` is one of {}", CognitoEvent::names()),
-            )
-        })
-    })
-    .transpose()
-}
-
-pub fn parse_token_version(v: Option<&str>) -> CargoResult<Option<TokenVersion>> {
-    v.map(|v| {
-        TokenVersion::parse(v).ok_or_else(|| {
-            user_error(
-                format!("unknown token version `{v}`"),
-                "`--token-version` is `v1` or `v2`",
-            )
-        })
-    })
-    .transpose()
-}
-
 impl WireArgs {
     pub fn to_options(&self, ctx: &Context) -> CargoResult<WireOptions> {
         Ok(WireOptions {
             krate: self.krate.name(ctx, || load(ctx))?,
-            source: parse_source(self.source.as_deref())?,
-            event: parse_event(self.event.as_deref())?,
-            token_version: parse_token_version(self.token_version.as_deref())?,
+            source: self.source,
+            event: self.event,
+            token_version: self.token_version,
             binding: self.binding.to_request(),
             create: self.create,
         })

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::ops::rules;
-use crate::scaffold::{self, catalog};
-use crate::schema::{Source, Target};
+use crate::model::{Target, check_action};
+use crate::scaffold::catalog;
+use crate::sources::rules;
 use crate::workspace::Workspace;
 
 /// Environment variable names that look like they hold a secret.
@@ -71,24 +71,8 @@ pub fn check(ws: &Workspace) -> CheckReport {
                 used.insert(n.as_str());
             }
         }
+        t.source.spec().check_crate(ws, m, t, &mut d);
         if let Some(l) = &m.lambda {
-            if t.source == Source::Cognito
-                && let Some(timeout) = l.timeout
-                && timeout > 5
-            {
-                d.push(
-                    Diagnostic::warning(
-                        "cognito-timeout",
-                        &file,
-                        "package.metadata.lambda.deploy.timeout",
-                        format!(
-                            "`{}` has a {timeout} s timeout, but Cognito waits 5 s for a trigger",
-                            m.name
-                        ),
-                    )
-                    .with_help("set `timeout = 5`"),
-                );
-            }
             for (k, v) in &l.env {
                 let upper = k.to_ascii_uppercase();
                 let looks_secret =
@@ -107,9 +91,6 @@ pub fn check(ws: &Workspace) -> CheckReport {
                     );
                 }
             }
-        }
-        if t.source == Source::Cognito {
-            check_modules(&mut d, ws, m, &t.modules, &file);
         }
         for (i, g) in t.permissions.iter().enumerate() {
             let key = format!("package.metadata.trigger.permissions[{i}]");
@@ -130,7 +111,7 @@ pub fn check(ws: &Workspace) -> CheckReport {
                 );
             }
             for (j, a) in g.actions.iter().enumerate() {
-                if let Err(why) = crate::ops::grant::check_action(a) {
+                if let Err(why) = check_action(a) {
                     d.push(
                         Diagnostic::error("grant-action", &file, format!("{key}.actions[{j}]"), why)
                             .with_help("write actions as `service:Action`, e.g. `sqs:SendMessage`"),
@@ -168,88 +149,5 @@ pub fn check(ws: &Workspace) -> CheckReport {
         errors: findings.iter().filter(|f| f.severity == Severity::Error).count(),
         warnings: findings.iter().filter(|f| f.severity == Severity::Warning).count(),
         findings,
-    }
-}
-
-/// The module list against the files in `src/modules/`.
-fn check_modules(
-    d: &mut Diagnostics,
-    ws: &Workspace,
-    m: &crate::workspace::Member,
-    modules: &[String],
-    file: &std::path::Path,
-) {
-    let dir = m.dir.join("src/modules");
-    if modules.is_empty() {
-        d.push(
-            Diagnostic::error(
-                "no-modules",
-                file,
-                "package.metadata.trigger.modules",
-                format!("`{}` runs no module", m.name),
-            )
-            .with_help("list its modules, e.g. `modules = [\"custom\"]`"),
-        );
-        return;
-    }
-    let mut listed = BTreeSet::new();
-    for (i, name) in modules.iter().enumerate() {
-        let ident = scaffold::snake(name);
-        listed.insert(format!("{ident}.rs"));
-        let path = dir.join(format!("{ident}.rs"));
-        if !path.is_file() {
-            d.push(
-                Diagnostic::error(
-                    "module-file",
-                    file,
-                    format!("package.metadata.trigger.modules[{i}]"),
-                    format!("module `{name}` of `{}` has no file `{}`", m.name, ws.rel(&path)),
-                )
-                .with_help(format!(
-                    "restore it, or remove `{name}` from the list (and its `pub mod` line from src/modules/mod.rs)"
-                )),
-            );
-        }
-    }
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        let mut extra: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .filter(|n| n.ends_with(".rs") && n != "mod.rs" && !listed.contains(n))
-            .collect();
-        extra.sort();
-        for n in extra {
-            d.push(
-                Diagnostic::warning(
-                    "module-unlisted",
-                    file,
-                    "package.metadata.trigger.modules",
-                    format!("`{}` is in src/modules/ of `{}` but not in its module list", n, m.name),
-                )
-                .with_help("add it to `modules` (and src/modules/mod.rs), or delete the file"),
-            );
-        }
-    }
-    // mod.rs declares each listed module.
-    if let Ok(text) = std::fs::read_to_string(dir.join("mod.rs")) {
-        for name in modules {
-            let line = format!("pub mod {};", scaffold::snake(name));
-            if !text.contains(&line) {
-                d.push(
-                    Diagnostic::error(
-                        "module-not-run",
-                        file,
-                        "package.metadata.trigger.modules",
-                        format!(
-                            "src/modules/mod.rs of `{}` does not declare module `{name}`, so it never runs",
-                            m.name
-                        ),
-                    )
-                    .with_help(format!(
-                        "add `{line}` and the module to `Pipeline` in src/modules/mod.rs"
-                    )),
-                );
-            }
-        }
     }
 }

@@ -3,13 +3,13 @@
 //! the function's environment. `export` turns grants into least-privilege
 //! statements scoped to the resource (see `ops::export::grant_actions`).
 
-use crate::arn::{self, ArnKind};
+use crate::sources::draft::{Planned, Status};
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{LAMBDA_ENV as ENV, Manifest, TRIGGER};
-use crate::ops::export::grant_env_name;
-use crate::ops::{Planned, Status};
+use crate::model::arn::{self, Arn};
+use crate::model::{Access, FieldValue, Grant, Resource, check_action, quoted};
 use crate::plan::Plan;
-use crate::schema::{Access, FieldValue, Grant, Resource, ResourceKind};
+use crate::sources::export::grant_env_name;
 use crate::workspace::Workspace;
 
 #[derive(Clone, Debug, Default)]
@@ -21,42 +21,10 @@ pub struct GrantOptions {
     pub arn: Option<String>,
 }
 
-/// `service:Action`, with `*` allowed in the action name.
-pub fn check_action(a: &str) -> Result<(), String> {
-    let Some((service, action)) = a.split_once(':') else {
-        return Err(format!("`{a}` is not `service:Action`"));
-    };
-    let service_ok = !service.is_empty()
-        && service
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let action_ok = !action.is_empty() && action.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'*');
-    if service_ok && action_ok {
-        Ok(())
-    } else {
-        Err(format!("`{a}` is not `service:Action`"))
-    }
-}
-
 /// The value a grant's variable gets for local runs: the physical name
 /// where it is known, else a placeholder that export replaces.
 fn local_value(r: &Resource) -> (String, bool) {
-    let from_arn = r.arn.as_deref().map(|a| match r.kind {
-        ResourceKind::S3Bucket => a.rsplit(':').next().unwrap_or(a).to_string(),
-        ResourceKind::DynamodbTable => a
-            .split(":table/")
-            .nth(1)
-            .and_then(|t| t.split('/').next())
-            .unwrap_or(a)
-            .to_string(),
-        ResourceKind::KinesisStream => a.rsplit('/').next().unwrap_or(a).to_string(),
-        ResourceKind::CognitoUserPool => a.rsplit('/').next().unwrap_or(a).to_string(),
-    });
-    match from_arn.or_else(|| {
-        r.physical_name
-            .clone()
-            .filter(|_| r.kind != ResourceKind::CognitoUserPool)
-    }) {
+    match r.kind.source().spec().local_name(r) {
         Some(v) => (v, false),
         None => (r.name.clone(), true),
     }
@@ -78,7 +46,7 @@ fn grant_of<'w>(ws: &'w Workspace, opts: &GrantOptions) -> CargoResult<(Grant, O
                     if known.is_empty() {
                         "declare it under `[workspace.metadata.trigger.resources]` first".to_string()
                     } else {
-                        format!("the declared resources are {}", crate::schema::quoted(&known))
+                        format!("the declared resources are {}", quoted(&known))
                     },
                 )
             })?;
@@ -99,7 +67,7 @@ fn grant_of<'w>(ws: &'w Workspace, opts: &GrantOptions) -> CargoResult<(Grant, O
             ))
         }
         (None, Some(a)) => {
-            arn::parse(a, ArnKind::Any)
+            let arn = Arn::parse(a, arn::ANY)
                 .map_err(|e| user_error(e.0, "pass `--arn arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`"))?;
             if opts.access.is_some() {
                 return Err(user_error(
@@ -127,7 +95,7 @@ fn grant_of<'w>(ws: &'w Workspace, opts: &GrantOptions) -> CargoResult<(Grant, O
                     resource: None,
                     access: None,
                     actions: opts.actions.clone(),
-                    arn: Some(a.clone()),
+                    arn: Some(arn),
                 },
                 None,
             ))
@@ -171,16 +139,18 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
     if let Some(r) = resource {
         let var = grant_env_name(r);
         let (value, placeholder) = local_value(r);
-        // A managed pool that triggers this crate cannot be named in its
-        // environment (a circular dependency): its id is in every event.
-        let own_pool = r.kind == ResourceKind::CognitoUserPool
-            && r.arn.is_none()
-            && t.bindings.iter().any(|b| b.target.label() == r.name);
-        if own_pool {
-            notes.push(format!(
-                "`{}` is triggered by user pool `{}`: read the pool id from each event's `userPoolId` (no `{var}` variable)",
-                m.name, r.name
-            ));
+        // A managed resource that triggers this crate and names it in its
+        // own configuration cannot be named in its environment (a circular
+        // dependency).
+        let bound = t
+            .bindings
+            .iter()
+            .any(|b| b.target.resource_name() == Some(r.name.as_str()));
+        let cycle = bound
+            .then(|| r.kind.source().spec().self_reference_note(r, &m.name, &var))
+            .flatten();
+        if let Some(note) = cycle {
+            notes.push(note);
         } else if manifest.get_str(&ENV, &var).is_none() {
             manifest.set(&ENV, &var, &FieldValue::Str(value.clone()))?;
             if placeholder {
@@ -221,7 +191,10 @@ pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> 
         .enumerate()
         .filter(|(_, g)| match (&opts.resource, &opts.arn) {
             (Some(r), _) => g.resource.as_ref() == Some(r) && opts.access.is_none_or(|a| g.access == Some(a)),
-            (None, Some(a)) => g.arn.as_ref() == Some(a) && (opts.actions.is_empty() || opts.actions == g.actions),
+            (None, Some(a)) => {
+                g.arn.as_ref().is_some_and(|x| x.as_str() == a)
+                    && (opts.actions.is_empty() || opts.actions == g.actions)
+            }
             (None, None) => false,
         })
         .map(|(i, _)| i)
@@ -280,6 +253,6 @@ fn actions_on_arn(krate: &str, g: &Grant) -> String {
     format!(
         "`{krate}` {} on `{}`",
         g.actions.join(", "),
-        g.arn.as_deref().unwrap_or_default()
+        g.arn.as_ref().map(Arn::as_str).unwrap_or_default()
     )
 }

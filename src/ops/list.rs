@@ -4,7 +4,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::schema::{Binding, CognitoEvent, FieldValue, Grant, Resource, Source, TokenVersion};
+use crate::model::{Binding, FieldValue, Grant, Resource, Source};
+use crate::sources::{CognitoEvent, TokenVersion};
 use crate::workspace::{LambdaSettings, Workspace};
 
 /// The `--format json` document. Its shape is documented in `docs/list-json.md`.
@@ -16,7 +17,9 @@ pub struct ListReport {
     pub trigger_dir: String,
     pub triggers: Vec<TriggerEntry>,
     /// Keyed by resource name, with the keys of the metadata schema.
-    pub resources: IndexMap<String, Resource>,
+    pub resources: IndexMap<String, Map<String, Value>>,
+    #[serde(skip)]
+    pub typed_resources: Vec<Resource>,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,7 +60,11 @@ pub fn report(ws: &Workspace) -> ListReport {
             token_version: t.token_version,
             federated_sign_in: t.event.map(|e| !e.skipped_by_federation()),
             modules: t.modules.clone(),
-            bindings: t.bindings.iter().map(|b| fields_json(&b.fields(t.source))).collect(),
+            bindings: t
+                .bindings
+                .iter()
+                .map(|b| fields_json(&b.fields(t.source.binding_key())))
+                .collect(),
             typed_bindings: t.bindings.clone(),
             permissions: t.permissions.iter().map(|g| fields_json(&g.fields())).collect(),
             typed_permissions: t.permissions.clone(),
@@ -69,22 +76,17 @@ pub fn report(ws: &Workspace) -> ListReport {
         workspace_root: ws.root.to_string_lossy().into_owned(),
         trigger_dir: ws.meta.dir.clone(),
         triggers,
-        resources: ws.meta.resources.clone(),
+        resources: ws
+            .meta
+            .resources
+            .iter()
+            .map(|(n, r)| (n.clone(), fields_json(&r.fields(r.kind.as_str()))))
+            .collect(),
+        typed_resources: ws.meta.resources.values().cloned().collect(),
     }
 }
 
 /// Schema fields as a JSON object.
 pub fn fields_json(fields: &[(&str, FieldValue)]) -> Map<String, Value> {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                FieldValue::Str(s) => Value::from(s.as_str()),
-                FieldValue::Int(i) => Value::from(*i),
-                FieldValue::Bool(b) => Value::from(*b),
-                FieldValue::List(l) => Value::from(l.clone()),
-            };
-            (k.to_string(), v)
-        })
-        .collect()
+    fields.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect()
 }

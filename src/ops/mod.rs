@@ -2,48 +2,20 @@
 //! (never clap types) and a workspace model, and either returns a report or
 //! a [`Planned`] change for [`commit`] to write.
 
-pub mod binding;
 pub mod check;
-pub mod cognito;
 pub mod event;
 pub mod export;
 pub mod grant;
 pub mod invoke;
 pub mod list;
 pub mod new;
-pub mod rules;
 pub mod wire;
-
-use std::path::PathBuf;
 
 use crate::errors::{CargoResult, user_error};
 use crate::plan::{ApplyError, Plan, WorkspaceLock};
 use crate::shell::Shell;
 
-/// A status line to print once the change is written.
-#[derive(Clone, Debug)]
-pub struct Status {
-    pub verb: &'static str,
-    pub message: String,
-}
-
-impl Status {
-    pub fn new(verb: &'static str, message: impl Into<String>) -> Self {
-        Status {
-            verb,
-            message: message.into(),
-        }
-    }
-}
-
-/// A change ready to write, with what to say about it.
-pub struct Planned {
-    pub root: PathBuf,
-    pub plan: Plan,
-    pub statuses: Vec<Status>,
-    pub warnings: Vec<String>,
-    pub notes: Vec<String>,
-}
+pub use crate::sources::draft::{Planned, Status};
 
 /// How to write a plan.
 #[derive(Clone, Copy, Debug, Default)]

@@ -4,14 +4,17 @@
 
 use std::collections::BTreeSet;
 
+use crate::sources::draft::{self, Planned, Status};
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{Manifest, RESOURCES, TRIGGER};
-use crate::ops::binding::{self, BindingRequest};
-use crate::ops::new::{self, describe_binding};
-use crate::ops::{Planned, Status, rules};
+use crate::model::{Binding, FieldValue, Source, Target};
 use crate::plan::Plan;
-use crate::schema::{CognitoEvent, FieldValue, Source, Target, TokenVersion};
+use crate::sources::{self, BindingRequest, CognitoEvent, TokenVersion, binding, rules};
 use crate::workspace::Workspace;
+
+fn describe_binding(source: Source, b: &Binding) -> String {
+    source.spec().describe(b)
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct WireOptions {
@@ -70,20 +73,25 @@ pub fn plan_wire(ws: &Workspace, opts: &WireOptions) -> CargoResult<Planned> {
                     "a trigger crate is one bin (`src/main.rs` calling `lambda_runtime::run`)",
                 ));
             }
-            let event = match source {
-                Source::Cognito => Some(opts.event.ok_or_else(|| {
+            let spec = source.spec();
+            let event = match opts.event {
+                _ if spec.has_events() => Some(opts.event.ok_or_else(|| {
                     user_error(
-                        "adopting a crate as a Cognito trigger needs its event",
+                        format!("adopting a crate as a {} trigger needs its event", spec.display_name()),
                         format!("pass `--event` (one of {})", CognitoEvent::names()),
                     )
                 })?),
-                _ if opts.event.is_some() => {
+                Some(_) => {
+                    let with: Vec<&str> = sources::all()
+                        .filter(|s| s.has_events())
+                        .map(|s| s.display_name())
+                        .collect();
                     return Err(user_error(
-                        format!("`--event` only applies to Cognito triggers, not `{source}`"),
+                        format!("`--event` only applies to {} triggers, not `{source}`", with.join(", ")),
                         "remove it",
                     ));
                 }
-                _ => None,
+                None => None,
             };
             let version = opts.token_version.unwrap_or_default();
             (source, event, version, true)
@@ -107,38 +115,33 @@ pub fn plan_wire(ws: &Workspace, opts: &WireOptions) -> CargoResult<Planned> {
         resolved.new_resource.as_ref(),
     )?;
     warnings.append(&mut w);
-    if let Some(e) = event
-        && e.skipped_by_federation()
-    {
-        warnings.push(format!("federated sign-in does not invoke the `{e}` trigger"));
+    if let Some(caveat) = source.spec().caveat(event) {
+        warnings.push(caveat);
     }
 
     let mut plan = Plan::new();
     let mut manifest = Manifest::open(&member.manifest_path)?;
     if adopting {
         manifest.set(&TRIGGER, "source", &FieldValue::Str(source.as_str().into()))?;
-        if let Some(e) = event {
-            manifest.set(&TRIGGER, "event", &FieldValue::Str(e.as_str().into()))?;
-            if e == CognitoEvent::PreTokenGeneration && version == TokenVersion::V2 {
-                manifest.set(&TRIGGER, "token-version", &FieldValue::Str("v2".into()))?;
-            }
+        for (k, v) in source.spec().adoption_fields(event, version) {
+            manifest.set(&TRIGGER, k, &v)?;
         }
         statuses.push(Status::new(
             "Adopting",
             format!("`{}` as a {source} trigger", member.name),
         ));
     }
-    manifest.push_table(&TRIGGER, "bindings", &resolved.binding.fields(source))?;
+    manifest.push_table(&TRIGGER, "bindings", &resolved.binding.fields(source.binding_key()))?;
     plan.update_manifest(&manifest);
     if let Some(r) = &resolved.new_resource {
-        let (mut root, is_new) = new::root_manifest(ws)?;
-        new::declare_resource(&mut root, r)?;
-        new::finish_root(ws, root, is_new, &mut plan)?;
+        let (mut root, is_new) = draft::root_manifest(ws)?;
+        draft::declare_resource(&mut root, r)?;
+        draft::finish_root(ws, root, is_new, &mut plan)?;
         statuses.push(Status::new("Declaring", format!("resource `{}` ({})", r.name, r.kind)));
     }
     statuses.push(Status::new(
         "Binding",
-        format!("`{}` to {}", member.name, describe_binding(&resolved.binding)),
+        format!("`{}` to {}", member.name, describe_binding(source, &resolved.binding)),
     ));
     Ok(Planned {
         root: ws.root.clone(),
@@ -170,7 +173,7 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
             .bindings
             .iter()
             .enumerate()
-            .map(|(i, b)| format!("[{i}] {}", describe_binding(b)))
+            .map(|(i, b)| format!("[{i}] {}", describe_binding(trigger.source, b)))
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -241,7 +244,11 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
         manifest.remove_array_entry(&TRIGGER, "bindings", i);
         statuses.push(Status::new(
             "Unbinding",
-            format!("`{}` from {}", member.name, describe_binding(&trigger.bindings[i])),
+            format!(
+                "`{}` from {}",
+                member.name,
+                describe_binding(trigger.source, &trigger.bindings[i])
+            ),
         ));
     }
     statuses.reverse();

@@ -1,0 +1,384 @@
+//! What the tool knows about each event source, one file (or folder) per
+//! source behind one trait, [`SourceSpec`]. The generic code — reading the
+//! metadata, the flags of `new`/`wire`, the questions, `list`, `check`,
+//! `export`, `event` — asks the spec and never matches on the source: the
+//! only `match` over [`Source`] is [`Source::spec`].
+//!
+//! Adding a source is a file here, a variant of [`Source`] and a folder in
+//! `scaffolds/` (see `docs/architecture.md`).
+
+pub mod binding;
+pub mod cognito;
+pub mod draft;
+pub mod dynamodb;
+pub mod export;
+pub mod kinesis;
+pub mod rules;
+pub mod s3;
+pub mod sample;
+pub mod stream;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::Diagnostic;
+use self::draft::Planned;
+use crate::errors::CargoResult;
+use crate::model::arn::ArnKind;
+use crate::model::{Access, Binding, KeySpec, Resource, ResourceKind, Source};
+use crate::scaffold::{CrateScaffold, SampleSpec};
+use crate::workspace::Workspace;
+
+pub use self::binding::{BindingRequest, Resolved};
+pub use self::cognito::{CognitoEvent, TokenVersion};
+use self::export::{ExportCx, FunctionCx, Place};
+use self::sample::EventRequest;
+
+impl Source {
+    /// What the tool knows about this source.
+    pub fn spec(self) -> &'static dyn SourceSpec {
+        match self {
+            Source::Cognito => &cognito::Cognito,
+            Source::S3 => &s3::S3,
+            Source::Dynamodb => &dynamodb::Dynamodb,
+            Source::Kinesis => &kinesis::Kinesis,
+        }
+    }
+
+    /// The kind of resource this source's bindings name.
+    pub fn resource_kind(self) -> ResourceKind {
+        ResourceKind(self)
+    }
+
+    /// What an `arn = …` binding of this source must name.
+    pub fn arn_kind(self) -> ArnKind {
+        self.spec().resource().arn
+    }
+
+    /// The binding key that names a declared resource (`bucket`).
+    pub fn binding_key(self) -> &'static str {
+        self.spec().target().key
+    }
+}
+
+impl ResourceKind {
+    pub fn all() -> impl Iterator<Item = ResourceKind> {
+        Source::ALL.iter().map(|s| ResourceKind(*s))
+    }
+
+    pub fn spec(self) -> &'static ResourceInfo {
+        self.0.spec().resource()
+    }
+
+    /// `s3-bucket`
+    pub fn as_str(self) -> &'static str {
+        self.spec().kind
+    }
+
+    pub fn parse(s: &str) -> Option<ResourceKind> {
+        ResourceKind::all().find(|k| k.as_str() == s)
+    }
+
+    pub fn arn_kind(self) -> ArnKind {
+        self.spec().arn
+    }
+
+    /// `` `cognito-user-pool`, `s3-bucket`, … ``
+    pub fn names() -> Vec<&'static str> {
+        ResourceKind::all().map(|k| k.as_str()).collect()
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ResourceKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// How a binding of the source names its target.
+#[derive(Debug)]
+pub struct TargetSpec {
+    /// The binding key and flag (`bucket`, `--bucket`).
+    pub key: &'static str,
+    /// The flag's help.
+    pub help: &'static str,
+    /// The interactive question (`Which bucket?`).
+    pub question: &'static str,
+    /// The resource `new --yes` declares when nothing is given.
+    pub default_name: &'static str,
+}
+
+/// A physical name's rule: the check, what it is (for metadata findings)
+/// and how to write one (for flags).
+#[derive(Debug)]
+pub struct NameRule {
+    pub check: fn(&str) -> bool,
+    /// "a bucket name (3-63 lowercase letters, digits, `-`, `.`)"
+    pub what: &'static str,
+    /// "bucket names have 3-63 lowercase letters, digits, `-` and `.`"
+    pub help: &'static str,
+}
+
+/// The kind of resource a source owns.
+#[derive(Debug)]
+pub struct ResourceInfo {
+    /// `type = "s3-bucket"`
+    pub kind: &'static str,
+    pub arn: ArnKind,
+    pub name: NameRule,
+    /// Keys of the resource table besides `type`, `name` and `arn`.
+    pub keys: &'static [KeySpec],
+    /// Logical ids end in it (`PhotosBucket`).
+    pub logical_suffix: &'static str,
+    /// A grant names the resource in `<NAME>_<SUFFIX>` (`PHOTOS_BUCKET_NAME`).
+    pub env_suffix: &'static str,
+    /// What `read` and `write` grants allow.
+    pub read_actions: &'static [&'static str],
+    pub write_actions: &'static [&'static str],
+}
+
+impl ResourceInfo {
+    pub fn grant_actions(&self, access: Access) -> Vec<&'static str> {
+        match access {
+            Access::Read => self.read_actions.to_vec(),
+            Access::Write => self.write_actions.to_vec(),
+            Access::ReadWrite => self.read_actions.iter().chain(self.write_actions).copied().collect(),
+        }
+    }
+}
+
+/// One binding of one crate, wherever it comes from, for the rules.
+#[derive(Clone, Debug)]
+pub struct Site<'a> {
+    pub crate_name: &'a str,
+    pub source: Source,
+    pub event: Option<CognitoEvent>,
+    pub token_version: TokenVersion,
+    pub binding: &'a Binding,
+    pub file: PathBuf,
+    pub index: usize,
+    /// The binding being added (not yet in any manifest).
+    pub is_new: bool,
+}
+
+impl Site<'_> {
+    pub fn key(&self) -> String {
+        format!("package.metadata.trigger.bindings[{}]", self.index)
+    }
+}
+
+/// The trigger-level keys besides `source` (`event`, `token-version`,
+/// `modules`), as written.
+#[derive(Clone, Debug, Default)]
+pub struct TriggerKeys {
+    pub event: Option<String>,
+    pub event_present: bool,
+    pub token_version: Option<String>,
+    pub modules: Vec<String>,
+}
+
+/// The trigger-level keys, checked by the source.
+#[derive(Clone, Debug, Default)]
+pub struct TriggerFields {
+    pub event: Option<CognitoEvent>,
+    pub token_version: Option<TokenVersion>,
+}
+
+/// A problem with a trigger-level key: (key, message, help).
+pub type KeyProblem = (&'static str, String, Option<String>);
+
+/// Samples for a new crate: the event files and the values its templates
+/// assert on (`samples.<file stem>.*`).
+pub struct ScaffoldSamples {
+    pub files: Vec<(String, String)>,
+    pub vars: Map<String, Value>,
+}
+
+/// Everything the tool knows about one event source.
+pub trait SourceSpec: Sync {
+    fn source(&self) -> Source;
+
+    /// How the source is shown in the interactive list of sources.
+    fn label(&self) -> &'static str;
+
+    /// Its name in prose (`DynamoDB`).
+    fn display_name(&self) -> &'static str;
+
+    /// Does a crate of this source handle one of several events (Cognito's
+    /// triggers)? Then `event` is required.
+    fn has_events(&self) -> bool {
+        false
+    }
+
+    /// `[package.metadata.trigger]` keys besides `source` that a crate of
+    /// this source gets when `wire` adopts it.
+    fn adoption_fields(
+        &self,
+        _event: Option<CognitoEvent>,
+        _version: TokenVersion,
+    ) -> Vec<(&'static str, crate::model::FieldValue)> {
+        Vec::new()
+    }
+
+    // ---- bindings -----------------------------------------------------------
+
+    fn target(&self) -> &'static TargetSpec;
+
+    /// The binding's keys besides its target, in the order they are written.
+    fn binding_keys(&self) -> &'static [KeySpec] {
+        &[]
+    }
+
+    /// "`photos` on s3:ObjectCreated:*, prefix `uploads/`", for statuses.
+    fn describe(&self, b: &Binding) -> String;
+
+    /// The binding in `list`'s table: `photos[ObjectCreated:* uploads/*]`.
+    fn list_label(&self, b: &Binding) -> String {
+        b.target.label().to_string()
+    }
+
+    /// The trigger-level keys (`event`, …): only Cognito has them.
+    fn trigger_fields(&self, keys: &TriggerKeys, table: &str) -> Result<TriggerFields, Vec<KeyProblem>> {
+        let mut problems = Vec::new();
+        for (k, present) in [
+            ("event", keys.event.is_some()),
+            ("token-version", keys.token_version.is_some()),
+            ("modules", !keys.modules.is_empty()),
+        ] {
+            if present {
+                problems.push((
+                    k,
+                    format!(
+                        "`{table}.{k}` only applies to Cognito triggers; this crate's source is `{}`",
+                        self.source()
+                    ),
+                    Some(format!("remove `{k}`")),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(TriggerFields::default())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The rules AWS enforces among the bindings of one physical target
+    /// (all of this source), in the order they were declared. Findings name
+    /// the later binding of a conflicting pair.
+    fn rules(&self, _on_one_target: &[&Site<'_>], _out: &mut Vec<Diagnostic>) {}
+
+    /// `check`'s findings about one crate of this source beyond the generic
+    /// ones (Cognito: its timeout and module files).
+    fn check_crate(
+        &self,
+        _ws: &Workspace,
+        _m: &crate::workspace::Member,
+        _t: &crate::workspace::TriggerMeta,
+        _d: &mut crate::diagnostics::Diagnostics,
+    ) {
+    }
+
+    // ---- resources ------------------------------------------------------------
+
+    fn resource(&self) -> &'static ResourceInfo;
+
+    /// The resource's name for a function's environment in local runs,
+    /// where it is known without deploying.
+    fn local_name(&self, r: &Resource) -> Option<String> {
+        r.arn
+            .as_ref()
+            .map(|a| a.resource_name().to_string())
+            .or_else(|| r.physical_name.clone())
+    }
+
+    /// A managed resource of this kind that triggers a function names the
+    /// function in its own configuration (a user pool's `LambdaConfig`), so
+    /// the function cannot name it back without a cycle: the note says
+    /// where the function finds it instead, for `grant` to print.
+    fn self_reference_note(&self, _r: &Resource, _crate_name: &str, _var: &str) -> Option<String> {
+        None
+    }
+
+    // ---- samples ----------------------------------------------------------------
+
+    /// The kinds of sample event (`put`, `delete`); the first is the default.
+    fn event_kinds(&self) -> Vec<String>;
+
+    /// The flags of `cargo trigger event` for this source.
+    fn event_flags(&self) -> &'static [sample::EventFlag] {
+        &[]
+    }
+
+    /// A sample event, as AWS delivers it.
+    fn sample_event(&self, req: &EventRequest<'_>) -> CargoResult<Value>;
+
+    /// One sample file of a new crate, from its scaffold's spec.
+    fn scaffold_sample(
+        &self,
+        scaffold: &CrateScaffold,
+        spec: &SampleSpec,
+        path: &str,
+        b: &Binding,
+        r: Option<&Resource>,
+    ) -> CargoResult<(Value, Value)>;
+
+    /// Template data of a new crate beyond the common fields.
+    fn scaffold_context(&self, _scaffold: &CrateScaffold, _b: &Binding, _r: Option<&Resource>) -> Map<String, Value> {
+        Map::new()
+    }
+
+    // ---- new ----------------------------------------------------------------------
+
+    /// The source's own plan for `new`, where one crate per binding is not
+    /// what it makes (Cognito: one crate per event per pool, with modules).
+    fn plan_new(&self, _ws: &Workspace, _opts: &draft::NewOptions) -> Option<CargoResult<Planned>> {
+        None
+    }
+
+    /// A note for `new`, `wire` and `list` about a trigger (federated
+    /// sign-in does not invoke some Cognito triggers).
+    fn caveat(&self, _event: Option<CognitoEvent>) -> Option<String> {
+        None
+    }
+
+    // ---- export -------------------------------------------------------------------
+
+    /// One binding of function `f`: its SAM event, or the resources that
+    /// stand for one, and the statements the function needs.
+    fn export_binding(&self, cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize);
+
+    /// What a function of this source needs beyond its bindings (Cognito
+    /// modules' permissions and secrets).
+    fn export_function(&self, _cx: &mut ExportCx<'_>, _f: &mut FunctionCx<'_>) {}
+
+    /// A managed resource of this kind, and its output.
+    fn export_resource(&self, cx: &mut ExportCx<'_>, r: &Resource) -> (crate::model::cfn::Resource, Value);
+
+    /// The ARN policies name for the resource.
+    fn arn_expr(&self, p: &Place<'_>) -> crate::model::cfn::Expr;
+
+    /// How a grant on the resource is exported: the policy resources, the
+    /// value of its environment variable, and whether the statement must
+    /// wait in a separate policy (the resource points back at `f`).
+    fn export_grant(&self, p: &Place<'_>, _f: &FunctionCx<'_>) -> export::GrantExport {
+        export::GrantExport {
+            resources: vec![self.arn_expr(p)],
+            name: export::name_expr(p),
+            late: None,
+        }
+    }
+}
+
+/// Every source's spec.
+pub fn all() -> impl Iterator<Item = &'static dyn SourceSpec> {
+    Source::ALL.iter().map(|s| s.spec())
+}
