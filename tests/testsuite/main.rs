@@ -19,6 +19,7 @@ mod invoke;
 mod list;
 mod manifest_edits;
 mod new;
+mod readme;
 mod scaffolds;
 mod unwire;
 mod wire;
