@@ -7,7 +7,8 @@ use crate::support::case::Case;
 
 #[test]
 fn planted_problems() {
-    let case = case!().fixture("planted");
+    // `in` is a symlink to the `planted` fixture.
+    let case = case!();
     case.run(&["check"]).named("human").code(1);
     case.run(&["check", "--format", "json"]).named("json").code(1);
     case.run(&["check", "-q"]).named("quiet").code(1);

@@ -1,5 +1,5 @@
 //! The command line itself (`tests/testsuite/cli/<case>/`): `--help` of every
-//! command, `--version`, and usage errors (exit 2).
+//! command, `--version`, `--color` and `-v`, and usage errors (exit 2).
 
 use crate::support::case::{TableCase, table};
 
@@ -17,6 +17,30 @@ const CASES: &[TableCase] = &[
     ("help_revoke", &["revoke", "--help"], 0),
     ("short_help_new", &["new", "-h"], 0),
     ("version", &["--version"], 0),
+    (
+        "color_always_error",
+        &["--color", "always", "new", "--source", "ftp"],
+        101,
+    ),
+    (
+        "color_always_dry_run",
+        &[
+            "--color",
+            "always",
+            "new",
+            "--source",
+            "kinesis",
+            "--stream",
+            "clicks",
+            "--dry-run",
+        ],
+        0,
+    ),
+    (
+        "verbose_dry_run",
+        &["-v", "new", "--source", "kinesis", "--stream", "clicks", "--dry-run"],
+        0,
+    ),
     ("error_no_command", &[], 2),
     ("error_unknown_command", &["deploy"], 2),
     ("error_unknown_color", &["--color", "sometimes", "list"], 2),

@@ -123,10 +123,6 @@ fn into_nested_globs() {
 #[test]
 fn declared_table_with_a_sort_key() {
     case!()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nresolver = \"3\"\nmembers = []\n\n[workspace.metadata.trigger.resources.orders]\ntype = \"dynamodb-table\"\nname = \"orders\"\nstream-view = \"NEW_IMAGE\"\npartition-key = \"pk\"\npartition-key-type = \"S\"\nsort-key = \"sk\"\nsort-key-type = \"N\"\n",
-        )
         .run(&["new", "--source", "dynamodb", "--table", "orders", "--dry-run"])
         .ok();
 }
@@ -134,10 +130,6 @@ fn declared_table_with_a_sort_key() {
 #[test]
 fn workspace_dependencies_are_inherited() {
     case!()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nresolver = \"3\"\nmembers = []\n\n[workspace.package]\nversion = \"1.2.3\"\nedition = \"2024\"\n\n[workspace.dependencies]\n# shared versions\n\n[workspace.lints.rust]\nunsafe_code = \"forbid\"\n",
-        )
         .run(&["new", "--source", "s3", "--bucket", "photos", "--dry-run"])
         .ok();
 }
@@ -1314,27 +1306,20 @@ fn error_module_file_exists() {
 
 #[test]
 fn error_malformed_manifest() {
-    case!()
-        .file("Cargo.toml", "[workspace\nmembers = [")
-        .run(&["new", "--source", "s3", "--bucket", "photos"])
-        .code(101);
+    case!().run(&["new", "--source", "s3", "--bucket", "photos"]).code(101);
 }
 
 #[test]
 fn error_members_not_an_array() {
-    case!()
-        .file("Cargo.toml", "[workspace]\nmembers = \"triggers/*\"\n")
-        .run(&["new", "--source", "s3", "--bucket", "photos"])
-        .code(101);
+    case!().run(&["new", "--source", "s3", "--bucket", "photos"]).code(101);
 }
 
 #[test]
 fn error_member_excluded() {
-    case!()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nresolver = \"3\"\nmembers = [\"triggers/*\"]\nexclude = [\"triggers/photos-s3-trigger\"]\n",
-        )
-        .run(&["new", "--source", "s3", "--bucket", "photos"])
-        .code(101);
+    case!().run(&["new", "--source", "s3", "--bucket", "photos"]).code(101);
+}
+
+#[test]
+fn error_resources_not_a_table() {
+    case!().run(&["new", "--source", "s3", "--bucket", "photos"]).code(101);
 }

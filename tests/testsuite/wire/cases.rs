@@ -468,7 +468,7 @@ const ERRORS: &[TableCase] = &[
         101,
     ),
     (
-        "error_cognito_slot_taken",
+        "error_adopt_a_trigger_crate_as_cognito",
         &[
             "wire",
             "photos-s3-trigger",
@@ -575,4 +575,11 @@ fn error_event_for_a_stream() {
 #[test]
 fn error_no_workspace() {
     case!().run(&["wire", "x", "--bucket", "photos"]).code(101);
+}
+
+#[test]
+fn error_bindings_not_an_array() {
+    case!()
+        .run(&["wire", "t", "--bucket", "photos", "--prefix", "a/"])
+        .code(101);
 }
