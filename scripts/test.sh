@@ -14,3 +14,8 @@ if ! cmp -s scripts/requirements.txt "$stamp" 2>/dev/null; then
 fi
 export CARGO_TRIGGER_VENV="$venv"
 cargo test --locked "$@"
+# The walk-through of adding a source (docs/architecture.md), on a copy of
+# the tree: with the whole suite only.
+if [ "$#" -eq 0 ]; then
+    ./scripts/fifth-source.sh
+fi

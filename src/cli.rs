@@ -67,6 +67,24 @@ impl Cli {
     }
 }
 
+/// `--color` as given on a command line clap could not parse, else
+/// `CARGO_TERM_COLOR`, else auto.
+pub fn color_of_args(args: &[std::ffi::OsString]) -> ColorWhen {
+    let parse = |v: &str| <ColorWhen as clap::ValueEnum>::from_str(v, true).ok();
+    let mut given = None;
+    for (i, a) in args.iter().enumerate() {
+        let a = a.to_string_lossy();
+        if let Some(v) = a.strip_prefix("--color=") {
+            given = parse(v);
+        } else if a == "--color" {
+            given = args.get(i + 1).and_then(|v| parse(&v.to_string_lossy()));
+        }
+    }
+    given
+        .or_else(|| std::env::var("CARGO_TERM_COLOR").ok().and_then(|v| parse(&v)))
+        .unwrap_or_default()
+}
+
 pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
     let Cli::Trigger(args) = cli;
     let cwd = std::env::current_dir().map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;

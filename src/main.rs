@@ -10,9 +10,15 @@ fn main() {
     if args.get(1).is_none_or(|a| a != "trigger") {
         args.insert(1, "trigger".into());
     }
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => {
+            // clap's own messages (usage errors, `--help`) in the colours
+            // `--color`/`CARGO_TERM_COLOR` ask for.
+            let mut shell = Shell::new(Default::default(), cli::color_of_args(&args));
+            shell.clap_message(&e);
+            std::process::exit(e.exit_code());
+        }
     };
     let mut shell = Shell::new(cli.verbosity(), cli.color());
     if let Err(e) = cli::run(cli, &mut shell) {

@@ -19,9 +19,9 @@ use serde_json::Value;
 
 use crate::errors::CargoResult;
 use crate::manifest::{self, DepEntry};
+use crate::model::CognitoEvent;
 use crate::model::Source;
 use crate::model::names::{pascal, snake};
-use crate::model::CognitoEvent;
 
 static SCAFFOLDS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffolds");
 

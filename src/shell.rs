@@ -162,6 +162,15 @@ impl Shell {
         let _ = self.out.flush();
     }
 
+    /// What clap says about the command line: a usage error on stderr,
+    /// `--help`/`--version` on stdout; styled when colour is on.
+    pub fn clap_message(&mut self, e: &clap::Error) {
+        let text = e.render().ansi().to_string();
+        let stream = if e.use_stderr() { &mut self.err } else { &mut self.out };
+        let _ = stream.write_all(text.as_bytes());
+        let _ = stream.flush();
+    }
+
     /// Text written by a child (function logs): passed through to stderr.
     pub fn passthrough_err(&mut self, text: &str) {
         let _ = self.err.write_all(text.as_bytes());

@@ -55,8 +55,9 @@ impl TypedValueParser for Choice {
     }
 }
 
-/// The flag for a key.
+/// The flag for a key: `--prefix <PREFIX>`, `--stream-view <VIEW>`.
 pub fn key_arg(k: &'static KeySpec) -> Arg {
+    let word = k.key.rsplit('-').next().unwrap_or(k.key).to_ascii_uppercase();
     let arg = Arg::new(k.key)
         .long(k.key)
         .help(k.flag.unwrap_or_default())
@@ -71,14 +72,14 @@ pub fn key_arg(k: &'static KeySpec) -> Arg {
             .value_parser(clap::value_parser!(bool))
             .num_args(0..=1)
             .default_missing_value("true"),
-        KeyKind::Choice(c) => arg.value_name("VALUE").value_parser(Choice(c)),
+        KeyKind::Choice(c) => arg.value_name(word).value_parser(Choice(c)),
         KeyKind::List { choices, .. } => arg
-            .value_name("VALUES")
+            .value_name(word)
             .value_delimiter(',')
             .action(ArgAction::Append)
             .value_parser(Choice(choices)),
         KeyKind::Arn(_) => arg.value_name("ARN"),
-        KeyKind::Str { .. } => arg.value_name("VALUE"),
+        KeyKind::Str { .. } => arg.value_name(word),
     }
 }
 

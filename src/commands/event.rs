@@ -2,10 +2,10 @@ use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 
 use super::{Context, parse_source};
 use crate::errors::{CargoResult, CliResult};
+use crate::metadata;
 use crate::ops::event::{EventOptions, generate};
 use crate::shell::Shell;
 use crate::sources::{self, sample::EventFlags};
-use crate::metadata;
 use crate::workspace::Located;
 
 /// Print a sample event (Cognito trigger sources, S3 put/delete, DynamoDB insert/modify/remove, Kinesis records) as JSON

@@ -4,7 +4,6 @@ use crate::commands::Context;
 use crate::commands::crate_arg::CrateArg;
 use crate::commands::load;
 use crate::errors::{CargoResult, CliResult};
-use crate::model::Access;
 use crate::ops::grant::{GrantOptions, plan_grant, plan_revoke};
 use crate::ops::{self, WriteMode};
 use crate::shell::Shell;
@@ -17,9 +16,9 @@ pub struct GrantArgs {
     /// A declared resource
     #[arg(long, value_name = "NAME")]
     pub resource: Option<String>,
-    /// The access (with `--resource`)
+    /// The access (with `--resource`): `read`, `write` or `read-write`, or one the resource's kind has (see `--help` of its source)
     #[arg(long, value_name = "ACCESS")]
-    pub access: Option<Access>,
+    pub access: Option<String>,
     /// An IAM action, SERVICE:Action (with `--arn`; repeat for several)
     #[arg(long = "action", value_name = "ACTION")]
     pub actions: Vec<String>,
@@ -36,7 +35,7 @@ impl GrantArgs {
         Ok(GrantOptions {
             krate: self.krate.name(ctx, || load(ctx))?,
             resource: self.resource.clone(),
-            access: self.access,
+            access: self.access.clone(),
             actions: self.actions.clone(),
             arn: self.arn.clone(),
         })

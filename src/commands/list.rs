@@ -2,9 +2,9 @@ use clap::{Args, ValueEnum};
 
 use crate::commands::Context;
 use crate::errors::{CliResult, user_error};
+use crate::metadata;
 use crate::ops::list::{ListReport, report};
 use crate::shell::Shell;
-use crate::metadata;
 use crate::workspace::Located;
 
 /// List every trigger crate (source, event, modules, bindings, settings) and the declared resources
@@ -66,8 +66,8 @@ pub fn exec(args: ListArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
 fn grants_text(grants: &[crate::model::Grant]) -> String {
     grants
         .iter()
-        .map(|g| match (&g.resource, g.access, &g.arn) {
-            (Some(r), Some(a), _) => format!("{r}:{}", a.as_str()),
+        .map(|g| match (&g.resource, &g.access, &g.arn) {
+            (Some(r), Some(a), _) => format!("{r}:{a}"),
             (_, _, Some(arn)) => format!("{}[{}]", arn.last_segment(), g.actions.join("|")),
             _ => String::new(),
         })

@@ -17,11 +17,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::shell::ColorWhen;
 use crate::errors::{CargoResult, user_error};
-use crate::model::Source;
-use crate::sources::{CognitoEvent, TokenVersion};
 use crate::metadata;
+use crate::model::Source;
+use crate::shell::ColorWhen;
+use crate::sources::{CognitoEvent, TokenVersion};
 use crate::workspace::{LoadOptions, Located, Workspace};
 
 /// The model's closed sets as clap values, so `--help` lists them and clap
@@ -40,7 +40,7 @@ macro_rules! value_enum {
     )*};
 }
 
-value_enum!(Source, CognitoEvent, TokenVersion, crate::model::Access);
+value_enum!(Source, CognitoEvent, TokenVersion);
 
 /// cargo's common flags, accepted before or after the subcommand.
 #[derive(Args, Debug, Clone, Default)]

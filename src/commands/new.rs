@@ -5,6 +5,7 @@ use clap::Args;
 use crate::commands::Context;
 use crate::commands::binding_args::BindingArgs;
 use crate::errors::{CliResult, user_error};
+use crate::metadata;
 use crate::model::Source;
 use crate::ops::new::{self, NewOptions};
 use crate::ops::{self as ops, WriteMode};
@@ -13,7 +14,6 @@ use crate::settings;
 use crate::shell::Shell;
 use crate::sources::cognito::CognitoOptions;
 use crate::sources::{CognitoEvent, TokenVersion};
-use crate::metadata;
 use crate::workspace::{Located, Workspace};
 
 /// Create a trigger crate from a scaffold (or add modules to a Cognito event's crate), add it to the workspace and record its binding

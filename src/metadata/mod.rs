@@ -12,9 +12,9 @@ use cargo_lambda_metadata::config::{ConfigOptions, FunctionNames, load_config_wi
 
 pub mod schema;
 
-use crate::workspace::{LambdaSettings, LoadOptions, Located, Member, Workspace};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
+use crate::workspace::{LambdaSettings, LoadOptions, Located, Member, Workspace};
 
 /// Find Cargo.toml from `dir` upward.
 fn find_manifest(mut dir: &Path) -> Option<PathBuf> {

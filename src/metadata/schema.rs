@@ -8,13 +8,13 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::workspace::{TriggerMeta, WorkspaceMeta};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::arn::{self, Arn, ArnKind};
 use crate::model::keys::{KeyKind, KeySpec};
 use crate::model::names::{is_module_name, is_resource_name};
-use crate::model::{Access, Binding, FieldValue, Grant, Resource, ResourceKind, Settings, Source, Target, quoted};
+use crate::model::{Binding, FieldValue, Grant, Resource, ResourceKind, Settings, Source, Target, quoted, quoted_or};
 use crate::sources::{self, TriggerKeys};
+use crate::workspace::{TriggerMeta, WorkspaceMeta};
 
 fn type_name(v: &Value) -> &'static str {
     match v {
@@ -534,10 +534,12 @@ fn parse_binding(
 fn parse_grant(obj: &Map<String, Value>, key: &str, file: &Path, diags: &mut Diagnostics) -> Option<Grant> {
     let mut r = Reader::new(obj, key, file, diags);
     let resource = r.str("resource");
-    let access = r.str("access").and_then(|a| match Access::parse(&a) {
-        Some(x) => Some(x),
-        None => {
-            let msg = format!("`{key}.access` is `{a}`, expected `read`, `write` or `read-write`");
+    let levels = sources::access_names();
+    let access = r.str("access").and_then(|a| {
+        if levels.contains(&a.as_str()) {
+            Some(a)
+        } else {
+            let msg = format!("`{key}.access` is `{a}`, expected {}", quoted_or(&levels));
             r.error("access", msg, None);
             None
         }
@@ -547,11 +549,7 @@ fn parse_grant(obj: &Map<String, Value>, key: &str, file: &Path, diags: &mut Dia
     match (&resource, &arn) {
         (Some(_), None) if access.is_none() && !obj.contains_key("access") => {
             let msg = format!("`{key}` grants access to a resource without saying which");
-            r.error(
-                "access",
-                msg,
-                Some("write `access = \"read\"`, `\"write\"` or `\"read-write\"`".into()),
-            );
+            r.error("access", msg, Some(format!("write `access = ` {}", quoted_or(&levels))));
         }
         (None, Some(_)) if actions.is_empty() && !obj.contains_key("actions") => {
             let msg = format!("`{key}` names an ARN but no actions");

@@ -114,8 +114,9 @@ pub struct KeySpec {
     pub default: Option<KeyDefault>,
     /// The interactive question, where `new`/`wire` ask for the key.
     pub ask: Option<&'static str>,
-    /// `help:` when the flag is out of range (`{source}` is replaced).
-    pub range_help: Option<&'static str>,
+    /// `help:` when a flag's value is out of range or fails the key's check
+    /// (`{source}` is replaced by the source).
+    pub fix: Option<&'static str>,
     /// `help:` when the flag is given for a source without this key.
     pub elsewhere: &'static str,
     /// Shown in `list`'s resource DETAIL column as `LABEL=value`.
@@ -130,7 +131,7 @@ impl KeySpec {
             flag: None,
             default: None,
             ask: None,
-            range_help: None,
+            fix: None,
             elsewhere: "remove it",
             list_label: None,
         }
@@ -151,8 +152,8 @@ impl KeySpec {
         self
     }
 
-    pub const fn range_help(mut self, help: &'static str) -> Self {
-        self.range_help = Some(help);
+    pub const fn fix(mut self, help: &'static str) -> Self {
+        self.fix = Some(help);
         self
     }
 
@@ -250,6 +251,15 @@ pub enum KeyError {
 /// `` `a`, `b` ``
 pub fn quoted(items: &[&str]) -> String {
     items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// `` `a`, `b` or `c` ``
+pub fn quoted_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("`{one}`"),
+        [init @ .., last] => format!("{} or `{last}`", quoted(init)),
+    }
 }
 
 /// The values of a table's keys, in the order of its specs.

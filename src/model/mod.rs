@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use self::arn::Arn;
 pub use self::cognito::{CognitoEvent, TokenVersion};
-pub use self::keys::{FieldValue, KeyDefault, KeyKind, KeySpec, Settings, quoted};
+pub use self::keys::{FieldValue, KeyDefault, KeyKind, KeySpec, Settings, quoted, quoted_or};
 
 pub const DEFAULT_TRIGGER_DIR: &str = "triggers";
 
@@ -178,9 +178,10 @@ impl Resource {
 /// `[[package.metadata.trigger.permissions]]`: extra access for a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
-    /// A declared resource, with `access`.
+    /// A declared resource, with `access`: one of its kind's access levels
+    /// (`read`, `write`, `read-write`, `send`, …).
     pub resource: Option<String>,
-    pub access: Option<Access>,
+    pub access: Option<String>,
     /// Or explicit actions on an ARN.
     pub actions: Vec<String>,
     pub arn: Option<Arn>,
@@ -192,8 +193,8 @@ impl Grant {
         if let Some(r) = &self.resource {
             out.push(("resource", FieldValue::Str(r.clone())));
         }
-        if let Some(a) = self.access {
-            out.push(("access", FieldValue::Str(a.as_str().to_string())));
+        if let Some(a) = &self.access {
+            out.push(("access", FieldValue::Str(a.clone())));
         }
         if !self.actions.is_empty() {
             out.push(("actions", FieldValue::List(self.actions.clone())));
@@ -219,26 +220,5 @@ pub fn check_action(a: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("`{a}` is not `service:Action`"))
-    }
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, strum::EnumString, strum::IntoStaticStr, strum::VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Access {
-    Read,
-    Write,
-    ReadWrite,
-}
-
-impl Access {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn parse(s: &str) -> Option<Access> {
-        s.parse().ok()
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::model::{Target, check_action};
+use crate::model::{Target, check_action, quoted_or};
 use crate::scaffold::catalog;
 use crate::sources::rules;
 use crate::workspace::Workspace;
@@ -109,6 +109,23 @@ pub fn check(ws: &Workspace) -> CheckReport {
                     )
                     .with_help("declare it, or revoke the grant"),
                 );
+            }
+            if let (Some(r), Some(a)) = (g.resource.as_ref().and_then(|r| ws.resource(r)), &g.access) {
+                let levels = r.kind.spec().access_names();
+                if !levels.contains(&a.as_str()) {
+                    d.push(
+                        Diagnostic::error(
+                            "grant-access",
+                            &file,
+                            format!("{key}.access"),
+                            format!(
+                                "`{}` is granted `{a}` access to `{}`, a `{}`, which has no such access",
+                                m.name, r.name, r.kind
+                            ),
+                        )
+                        .with_help(format!("use {}", quoted_or(&levels))),
+                    );
+                }
             }
             for (j, a) in g.actions.iter().enumerate() {
                 if let Err(why) = check_action(a) {

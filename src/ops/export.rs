@@ -125,7 +125,7 @@ fn function(cx: &mut ExportCx<'_>, m: &Member, t: &TriggerMeta) {
 /// A grant (`cargo trigger grant`): its statement, and the resource's name
 /// in the function's environment.
 fn grant(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, g: &Grant) {
-    match (&g.resource, g.access, &g.arn) {
+    match (&g.resource, &g.access, &g.arn) {
         (Some(name), Some(access), _) => {
             let Some(res) = cx.ws.resource(name) else { return };
             let target = Target::Resource(name.clone());
@@ -135,7 +135,8 @@ fn grant(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, g: &Grant) {
             };
             let spec = res.kind.source().spec();
             let ge = spec.export_grant(&p, f);
-            let st = Statement::allow(&res.kind.spec().grant_actions(access), ge.resources);
+            let actions = res.kind.spec().grant_actions(access).unwrap_or_default();
+            let st = Statement::allow(&actions, ge.resources);
             let var = grant_env_name(res);
             match ge.late {
                 None => {

@@ -3,12 +3,12 @@
 //! the function's environment. `export` turns grants into least-privilege
 //! statements scoped to the resource (see `ops::export::grant_actions`).
 
-use crate::sources::draft::{Planned, Status};
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{LAMBDA_ENV as ENV, Manifest, TRIGGER};
 use crate::model::arn::{self, Arn};
-use crate::model::{Access, FieldValue, Grant, Resource, check_action, quoted};
+use crate::model::{FieldValue, Grant, Resource, check_action, quoted, quoted_or};
 use crate::plan::Plan;
+use crate::sources::draft::{Planned, Status};
 use crate::sources::export::grant_env_name;
 use crate::workspace::Workspace;
 
@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 pub struct GrantOptions {
     pub krate: String,
     pub resource: Option<String>,
-    pub access: Option<Access>,
+    pub access: Option<String>,
     pub actions: Vec<String>,
     pub arn: Option<String>,
 }
@@ -50,12 +50,19 @@ fn grant_of<'w>(ws: &'w Workspace, opts: &GrantOptions) -> CargoResult<(Grant, O
                     },
                 )
             })?;
-            let access = opts.access.ok_or_else(|| {
+            let levels = r.kind.spec().access_names();
+            let access = opts.access.clone().ok_or_else(|| {
                 user_error(
                     format!("which access to `{name}`?"),
-                    "pass `--access read`, `--access write` or `--access read-write`",
+                    format!("pass `--access` {}", quoted_or(&levels)),
                 )
             })?;
+            if !levels.contains(&access.as_str()) {
+                return Err(user_error(
+                    format!("`{access}` is not an access level of a `{}`", r.kind),
+                    format!("pass `--access` {}", quoted_or(&levels)),
+                ));
+            }
             Ok((
                 Grant {
                     resource: Some(name.clone()),
@@ -164,7 +171,7 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
             format!(
                 "`{}` {} access to `{}` (`{var}`)",
                 m.name,
-                grant.access.map(|a| a.as_str()).unwrap_or(""),
+                grant.access.as_deref().unwrap_or(""),
                 r.name
             ),
         ));
@@ -190,7 +197,9 @@ pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> 
         .iter()
         .enumerate()
         .filter(|(_, g)| match (&opts.resource, &opts.arn) {
-            (Some(r), _) => g.resource.as_ref() == Some(r) && opts.access.is_none_or(|a| g.access == Some(a)),
+            (Some(r), _) => {
+                g.resource.as_ref() == Some(r) && opts.access.as_ref().is_none_or(|a| g.access.as_ref() == Some(a))
+            }
             (None, Some(a)) => {
                 g.arn.as_ref().is_some_and(|x| x.as_str() == a)
                     && (opts.actions.is_empty() || opts.actions == g.actions)
@@ -204,7 +213,7 @@ pub fn plan_revoke(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> 
             .permissions
             .iter()
             .map(|g| match (&g.resource, &g.arn) {
-                (Some(r), _) => format!("`{r}` ({})", g.access.map(|a| a.as_str()).unwrap_or("?")),
+                (Some(r), _) => format!("`{r}` ({})", g.access.as_deref().unwrap_or("?")),
                 (None, Some(a)) => format!("`{a}` ({})", g.actions.join(", ")),
                 _ => "?".into(),
             })

@@ -8,11 +8,11 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::sources::draft::{self, CrateDraft, Planned, Status};
 use crate::errors::{CargoResult, user_error};
 use crate::model::{Binding, Resource, Source, Target};
 use crate::plan::Plan;
 use crate::scaffold::{CrateScaffold, catalog};
+use crate::sources::draft::{self, CrateDraft, Planned, Status};
 use crate::sources::{binding, rules};
 use crate::workspace::Workspace;
 
@@ -138,9 +138,9 @@ pub fn plan(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
 mod tests {
     use std::path::Path;
 
-    use crate::sources::draft::{check_crate_name, inside, target_slug};
     use crate::model::Target;
     use crate::model::arn::{ANY, Arn};
+    use crate::sources::draft::{check_crate_name, inside, target_slug};
 
     #[test]
     fn crate_names_follow_cargo() {

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::sources::draft::{self, Planned, Status};
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{Manifest, RESOURCES, TRIGGER};
 use crate::model::{Binding, FieldValue, Source, Target};
 use crate::plan::Plan;
+use crate::sources::draft::{self, Planned, Status};
 use crate::sources::{self, BindingRequest, CognitoEvent, TokenVersion, binding, rules};
 use crate::workspace::Workspace;
 

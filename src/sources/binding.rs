@@ -152,7 +152,7 @@ pub fn check_value(spec: &KeySpec, value: &FieldValue, source: Source) -> CargoR
         }
         other => other.clone(),
     };
-    let fix = spec.range_help.map(|h| h.replace("{source}", source.as_str()));
+    let fix = spec.fix.map(|h| h.replace("{source}", source.as_str()));
     match spec.check(&value) {
         Ok(()) => Ok(value),
         Err(KeyError::Range) => Err(user_error(
@@ -168,11 +168,18 @@ pub fn check_value(spec: &KeySpec, value: &FieldValue, source: Source) -> CargoR
             format!("pick from {}", quoted(spec.choices())),
         )),
         Err(KeyError::Arn(why)) => Err(user_error(why, format!("pass `{flag} {}`", spec.example_value()))),
-        Err(KeyError::Invalid(why)) => Err(user_error(format!("`{flag}` {why}"), fix.unwrap_or_default())),
+        Err(KeyError::Invalid(why)) => Err(with_fix(format!("`{flag}` {why}"), fix)),
         Err(KeyError::Type) => Err(user_error(
             format!("`{flag}` takes {}", spec.kind_noun()),
             "see `--help`",
         )),
+    }
+}
+
+fn with_fix(message: String, fix: Option<String>) -> anyhow::Error {
+    match fix {
+        Some(f) => user_error(message, f),
+        None => anyhow::anyhow!(message),
     }
 }
 
@@ -244,10 +251,20 @@ pub fn resolve(
                 ));
             }
             Some(_) => {
-                if req.resource_name.is_some() || !req.declare.is_empty() {
+                let given: Vec<String> = req
+                    .resource_name
+                    .iter()
+                    .map(|_| "`--resource-name`".to_string())
+                    .chain(req.declare.iter().map(|(k, _)| format!("`--{k}`")))
+                    .collect();
+                if !given.is_empty() {
                     return Err(user_error(
                         format!("resource `{name}` is already declared"),
-                        "`--resource-name` and the other flags of a new resource describe a new one; edit `[workspace.metadata.trigger.resources]` to change an existing one",
+                        format!(
+                            "{} {} a new resource; edit `[workspace.metadata.trigger.resources]` to change an existing one",
+                            given.join(" and "),
+                            if given.len() == 1 { "describes" } else { "describe" }
+                        ),
                     ));
                 }
                 (Target::Resource(name.to_string()), None)

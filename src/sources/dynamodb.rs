@@ -78,18 +78,26 @@ static RESOURCE: ResourceInfo = ResourceInfo {
     keys: RESOURCE_KEYS,
     logical_suffix: "Table",
     env_suffix: "TABLE_NAME",
-    read_actions: &[
-        "dynamodb:GetItem",
-        "dynamodb:Query",
-        "dynamodb:Scan",
-        "dynamodb:BatchGetItem",
-        "dynamodb:DescribeTable",
-    ],
-    write_actions: &[
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:BatchWriteItem",
+    access: &[
+        (
+            "read",
+            &[
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DescribeTable",
+            ],
+        ),
+        (
+            "write",
+            &[
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem",
+            ],
+        ),
     ],
 };
 

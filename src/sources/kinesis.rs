@@ -40,7 +40,7 @@ pub const STREAM_ARN: ArnKind = ArnKind {
 
 const RESOURCE_KEYS: &[KeySpec] = &[KeySpec::new("shard-count", KeyKind::Int { min: 1, max: 10_000 })
     .flag("New Kinesis stream: provisioned shards (on-demand when absent)")
-    .range_help("use 1 to 10000")
+    .fix("use 1 to 10000")
     .elsewhere("it sizes a new Kinesis stream")
     .list_label("shards")];
 
@@ -62,13 +62,18 @@ static RESOURCE: ResourceInfo = ResourceInfo {
     keys: RESOURCE_KEYS,
     logical_suffix: "Stream",
     env_suffix: "STREAM_NAME",
-    read_actions: &[
-        "kinesis:DescribeStreamSummary",
-        "kinesis:GetRecords",
-        "kinesis:GetShardIterator",
-        "kinesis:ListShards",
+    access: &[
+        (
+            "read",
+            &[
+                "kinesis:DescribeStreamSummary",
+                "kinesis:GetRecords",
+                "kinesis:GetShardIterator",
+                "kinesis:ListShards",
+            ],
+        ),
+        ("write", &["kinesis:PutRecord", "kinesis:PutRecords"]),
     ],
-    write_actions: &["kinesis:PutRecord", "kinesis:PutRecords"],
 };
 
 static EVENT_FLAGS: &[EventFlag] = &[

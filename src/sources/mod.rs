@@ -23,11 +23,11 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::Diagnostic;
 use self::draft::Planned;
+use crate::diagnostics::Diagnostic;
 use crate::errors::CargoResult;
 use crate::model::arn::ArnKind;
-use crate::model::{Access, Binding, KeySpec, Resource, ResourceKind, Source};
+use crate::model::{Binding, KeySpec, Resource, ResourceKind, Source};
 use crate::scaffold::{CrateScaffold, SampleSpec};
 use crate::workspace::Workspace;
 
@@ -140,19 +140,43 @@ pub struct ResourceInfo {
     pub logical_suffix: &'static str,
     /// A grant names the resource in `<NAME>_<SUFFIX>` (`PHOTOS_BUCKET_NAME`).
     pub env_suffix: &'static str,
-    /// What `read` and `write` grants allow.
-    pub read_actions: &'static [&'static str],
-    pub write_actions: &'static [&'static str],
+    /// What each access level of a grant allows (`read`, `write`, and any
+    /// of the kind's own, e.g. `send`); `read-write` is `read` and `write`.
+    pub access: &'static [(&'static str, &'static [&'static str])],
 }
 
 impl ResourceInfo {
-    pub fn grant_actions(&self, access: Access) -> Vec<&'static str> {
-        match access {
-            Access::Read => self.read_actions.to_vec(),
-            Access::Write => self.write_actions.to_vec(),
-            Access::ReadWrite => self.read_actions.iter().chain(self.write_actions).copied().collect(),
+    /// The actions of access level `name`, if the kind has it.
+    pub fn grant_actions(&self, name: &str) -> Option<Vec<&'static str>> {
+        let level = |n: &str| self.access.iter().find(|(l, _)| *l == n).map(|(_, a)| a.to_vec());
+        match name {
+            "read-write" => Some([level("read")?, level("write")?].concat()),
+            n => level(n),
         }
     }
+
+    /// The access levels grants on this kind take.
+    pub fn access_names(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self.access.iter().map(|(n, _)| *n).collect();
+        if self.grant_actions("read-write").is_some() {
+            let at = out.iter().position(|n| *n == "write").map_or(out.len(), |i| i + 1);
+            out.insert(at, "read-write");
+        }
+        out
+    }
+}
+
+/// Every access level of any kind, in the order the kinds name them.
+pub fn access_names() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for k in ResourceKind::all() {
+        for n in k.spec().access_names() {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
 }
 
 /// One binding of one crate, wherever it comes from, for the rules.

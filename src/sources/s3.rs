@@ -71,6 +71,8 @@ const FILTER: KeyKind = KeyKind::Str {
     what: "a valid key filter",
 };
 
+const FILTER_FIX: &str = "pass a plain key prefix or suffix, e.g. `uploads/` or `.jpg`";
+
 const KEYS: &[KeySpec] = &[
     KeySpec::new(
         "events",
@@ -85,10 +87,12 @@ const KEYS: &[KeySpec] = &[
     .ask("Which object events?"),
     KeySpec::new("prefix", FILTER)
         .flag("S3: only keys that start with this")
-        .ask("Only keys starting with (prefix)?"),
+        .ask("Only keys starting with (prefix)?")
+        .fix(FILTER_FIX),
     KeySpec::new("suffix", FILTER)
         .flag("S3: only keys that end with this")
-        .ask("Only keys ending with (suffix)?"),
+        .ask("Only keys ending with (suffix)?")
+        .fix(FILTER_FIX),
 ];
 
 /// A bucket name as S3 accepts it for new buckets.
@@ -135,8 +139,10 @@ static RESOURCE: ResourceInfo = ResourceInfo {
     keys: &[],
     logical_suffix: "Bucket",
     env_suffix: "BUCKET_NAME",
-    read_actions: &["s3:GetObject", "s3:ListBucket"],
-    write_actions: &["s3:PutObject", "s3:DeleteObject"],
+    access: &[
+        ("read", &["s3:GetObject", "s3:ListBucket"]),
+        ("write", &["s3:PutObject", "s3:DeleteObject"]),
+    ],
 };
 
 /// A binding's event types and key filter.

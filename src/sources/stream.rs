@@ -27,7 +27,7 @@ pub const KEYS: &[KeySpec] = &[
     .flag("Streams: records per batch, 1 to 10000 [default: 100]")
     .default(KeyDefault::Int(100))
     .ask("Records per batch?")
-    .range_help("AWS accepts 1 to 10000 records per batch for {source} streams"),
+    .fix("AWS accepts 1 to 10000 records per batch for {source} streams"),
     KeySpec::new(
         "batching-window-seconds",
         KeyKind::Int {
@@ -37,7 +37,7 @@ pub const KEYS: &[KeySpec] = &[
     )
     .flag("Streams: seconds to gather a batch, 0 to 300 [default: 0]")
     .default(KeyDefault::Int(0))
-    .range_help("AWS accepts 0 to 300 seconds"),
+    .fix("AWS accepts 0 to 300 seconds"),
     KeySpec::new("report-batch-item-failures", KeyKind::Bool)
         .flag("Streams: report failed records to Lambda [default: true]")
         .default(KeyDefault::Bool(true)),

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod architecture;
 mod check;
 mod cli;
 mod cognito;

@@ -16,12 +16,12 @@ use super::export::{ExportCx, FunctionCx, GrantExport, Place, grant_env_name, na
 use super::sample::{EventFlag, EventRequest};
 use super::{KeyProblem, NameRule, ResourceInfo, Site, SourceSpec, TargetSpec, TriggerFields, TriggerKeys};
 use crate::diagnostics::Diagnostic;
-use crate::sources::draft::{NewOptions, Planned};
 use crate::errors::{CargoResult, user_error};
 use crate::model::arn::{ArnKind, KMS_KEY};
 use crate::model::cfn::{self, Expr};
 use crate::model::{Binding, FieldValue, KeyKind, KeySpec, Resource, Source, quoted};
 use crate::scaffold::{CrateScaffold, SampleSpec};
+use crate::sources::draft::{NewOptions, Planned};
 use crate::workspace::Workspace;
 
 pub struct Cognito;
@@ -71,17 +71,25 @@ static RESOURCE: ResourceInfo = ResourceInfo {
     keys: RESOURCE_KEYS,
     logical_suffix: "UserPool",
     env_suffix: "USER_POOL_ID",
-    read_actions: &[
-        "cognito-idp:AdminGetUser",
-        "cognito-idp:ListUsers",
-        "cognito-idp:ListUsersInGroup",
-        "cognito-idp:GetGroup",
-    ],
-    write_actions: &[
-        "cognito-idp:AdminUpdateUserAttributes",
-        "cognito-idp:AdminAddUserToGroup",
-        "cognito-idp:AdminRemoveUserFromGroup",
-        "cognito-idp:CreateGroup",
+    access: &[
+        (
+            "read",
+            &[
+                "cognito-idp:AdminGetUser",
+                "cognito-idp:ListUsers",
+                "cognito-idp:ListUsersInGroup",
+                "cognito-idp:GetGroup",
+            ],
+        ),
+        (
+            "write",
+            &[
+                "cognito-idp:AdminUpdateUserAttributes",
+                "cognito-idp:AdminAddUserToGroup",
+                "cognito-idp:AdminRemoveUserFromGroup",
+                "cognito-idp:CreateGroup",
+            ],
+        ),
     ],
 };
 

@@ -11,7 +11,6 @@ use serde_json::Value;
 
 use super::event::{CognitoEvent, CognitoOptions, TokenVersion};
 use super::sample::{CognitoUser, cognito as cognito_event};
-use crate::sources::draft::{self, CrateDraft, NewOptions, Planned, Status};
 use crate::errors::{CargoResult, user_error};
 use crate::events::{DEFAULT_REGION, Origin};
 use crate::manifest::{LAMBDA_ENV, Manifest, TRIGGER};
@@ -21,6 +20,7 @@ use crate::plan::Plan;
 use crate::scaffold::{ModuleScaffold, catalog};
 use crate::settings;
 use crate::sources::binding::{self, Resolved};
+use crate::sources::draft::{self, CrateDraft, NewOptions, Planned, Status};
 use crate::sources::{SourceSpec as _, rules};
 use crate::workspace::{Member, Workspace};
 

@@ -20,7 +20,7 @@ const CASES: &[TableCase] = &[
     (
         "color_always_error",
         &["--color", "always", "new", "--source", "ftp"],
-        101,
+        2,
     ),
     (
         "color_always_dry_run",

@@ -208,7 +208,7 @@ fn bad_grants_are_refused_and_nothing_is_written() {
         ),
         (
             vec!["grant", "photos-s3-trigger", "--resource", "photos", "--access", "all"],
-            "invalid value 'all' for '--access <ACCESS>'",
+            "`all` is not an access level of a `s3-bucket`",
         ),
         (
             vec![

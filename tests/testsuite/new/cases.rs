@@ -307,11 +307,7 @@ fn cognito_another_event_on_a_declared_pool() {
 /// On the `virtual` fixture: `api` is a member, `users` a pool, `photos` a
 /// bucket, `legacy-clicks` an existing stream.
 const ERRORS: &[TableCase] = &[
-    (
-        "error_unknown_source",
-        &["new", "--source", "ftp", "--bucket", "x"],
-        101,
-    ),
+    ("error_unknown_source", &["new", "--source", "ftp", "--bucket", "x"], 2),
     ("error_no_source", &["new", "--bucket", "x"], 101),
     (
         "error_crate_name_space",
@@ -588,7 +584,7 @@ const ERRORS: &[TableCase] = &[
             "--starting-position",
             "AT_TIMESTAMP",
         ],
-        101,
+        2,
     ),
     (
         "error_report_failures_not_a_bool",
@@ -616,7 +612,7 @@ const ERRORS: &[TableCase] = &[
     (
         "error_stream_view",
         &["new", "--source", "dynamodb", "--table", "t", "--stream-view", "ALL"],
-        101,
+        2,
     ),
     (
         "error_partition_key_on_s3",
@@ -722,12 +718,12 @@ const ERRORS: &[TableCase] = &[
             "--events",
             "s3:ObjectCreated:Nope",
         ],
-        101,
+        2,
     ),
     (
         "error_s3_events_empty",
         &["new", "--source", "s3", "--bucket", "b", "--events", ""],
-        101,
+        2,
     ),
     (
         "error_resource_name_invalid",
@@ -833,7 +829,7 @@ const ERRORS: &[TableCase] = &[
             "--user-pool",
             "users",
         ],
-        101,
+        2,
     ),
     (
         "error_cognito_unknown_module",
@@ -1137,7 +1133,7 @@ const ERRORS: &[TableCase] = &[
             "--user-pool",
             "u2",
         ],
-        101,
+        2,
     ),
     (
         "error_unknown_capability",

@@ -167,7 +167,7 @@ fn bad_input_is_one_clear_error_and_nothing_is_written() {
                 "--starting-position",
                 "AT_TIMESTAMP",
             ],
-            "invalid value 'AT_TIMESTAMP' for '--starting-position <VALUE>'",
+            "invalid value 'AT_TIMESTAMP' for '--starting-position <POSITION>'",
         ),
         (
             vec!["--source", "s3", "--bucket", "photos", "--prefix", "a\nb"],

@@ -368,7 +368,7 @@ const ERRORS: &[TableCase] = &[
             "--events",
             "s3:ObjectCreated:Nope",
         ],
-        101,
+        2,
     ),
     ("error_not_a_trigger_crate", &["wire", "api", "--bucket", "photos"], 101),
     (
@@ -397,7 +397,7 @@ const ERRORS: &[TableCase] = &[
     (
         "error_unknown_source",
         &["wire", "api", "--source", "sqs", "--bucket", "photos"],
-        101,
+        2,
     ),
     (
         "error_unknown_event",
@@ -409,7 +409,7 @@ const ERRORS: &[TableCase] = &[
             "--user-pool",
             "users",
         ],
-        101,
+        2,
     ),
     (
         "error_unknown_token_version",
@@ -421,7 +421,7 @@ const ERRORS: &[TableCase] = &[
             "--user-pool",
             "users",
         ],
-        101,
+        2,
     ),
     (
         "error_same_binding",

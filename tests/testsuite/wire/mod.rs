@@ -209,7 +209,7 @@ fn bad_bindings_are_refused_and_nothing_is_written() {
                 "--events",
                 "s3:ObjectCreated:Nope",
             ],
-            "invalid value 's3:ObjectCreated:Nope' for '--events <VALUES>'",
+            "invalid value 's3:ObjectCreated:Nope' for '--events <EVENTS>'",
         ),
         (vec!["wire", "api", "--bucket", "photos"], "not a trigger crate yet"),
         (

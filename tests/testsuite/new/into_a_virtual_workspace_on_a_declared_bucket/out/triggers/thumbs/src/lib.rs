@@ -159,28 +159,14 @@ fn object_of(record: &S3EventRecord) -> Result<Object, Error> {
 }
 
 /// Decode a key as S3 encodes it in notifications: `+` is a space and
-/// `%XX` a byte of the UTF-8 key.
+/// `%XX` a byte of the UTF-8 key (as AWS's own tools decode them, a `%`
+/// that starts no escape is kept).
 pub fn decode_key(raw: &str) -> Result<String, Error> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| format!("invalid escape in S3 key `{raw}`"))?;
-                out.push(hex);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| format!("S3 key `{raw}` is not UTF-8 once decoded").into())
+    let spaced = raw.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|k| k.into_owned())
+        .map_err(|_| format!("S3 key `{raw}` is not UTF-8 once decoded").into())
 }
 
 #[cfg(test)]
@@ -219,7 +205,7 @@ mod tests {
     #[tokio::test]
     async fn a_malformed_key_fails_the_invocation() {
         let mut event = sample(include_str!("../events/put.json"));
-        event.records[0].s3.object.key = Some("bad%zzkey".to_string());
+        event.records[0].s3.object.key = Some("bad%FFkey".to_string());
         assert!(handle(event).await.is_err());
     }
 
@@ -246,7 +232,7 @@ mod tests {
         assert_eq!(decode_key("my+photo+%281%29.jpg").unwrap(), "my photo (1).jpg");
         assert_eq!(decode_key("caf%C3%A9%2Bcr%C3%A8me").unwrap(), "café+crème");
         assert_eq!(decode_key("plain/key.txt").unwrap(), "plain/key.txt");
-        assert!(decode_key("trailing%2").is_err());
+        assert_eq!(decode_key("trailing%2").unwrap(), "trailing%2");
         assert!(decode_key("%FF").is_err());
     }
 }

@@ -90,7 +90,15 @@ fn references(module: &str, code: &str, known: &BTreeSet<String>) -> BTreeSet<St
         };
         let path: String = rest
             .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':' || *c == '{' || *c == '}' || *c == ',' || c.is_whitespace())
+            .take_while(|c| {
+                c.is_alphanumeric()
+                    || *c == '_'
+                    || *c == ':'
+                    || *c == '{'
+                    || *c == '}'
+                    || *c == ','
+                    || c.is_whitespace()
+            })
             .collect();
         // `a::b::{c, d::e}` → a::b::c, a::b::d::e
         let (head, group) = match path.find('{') {
@@ -105,7 +113,11 @@ fn references(module: &str, code: &str, known: &BTreeSet<String>) -> BTreeSet<St
             let g = g.split('}').next().unwrap_or("");
             for item in g.split(',') {
                 let mut p = full.clone();
-                p.extend(item.split("::").map(str::trim).filter(|s| !s.is_empty() && *s != "self"));
+                p.extend(
+                    item.split("::")
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty() && *s != "self"),
+                );
                 resolve(&p, &mut out);
             }
         }
@@ -195,7 +207,7 @@ fn top_level_modules_keep_their_layers() {
         LAYERS
             .iter()
             .position(|l| l.contains(&top))
-            .unwrap_or_else(|| panic!("`{top}` is in no layer of tests/architecture.rs"))
+            .unwrap_or_else(|| panic!("`{top}` is in no layer of tests/testsuite/architecture.rs"))
     };
     let mut wrong = Vec::new();
     for (m, refs) in &g.edges {
@@ -230,5 +242,9 @@ fn generic_code_names_no_source() {
             }
         }
     }
-    assert!(hits.is_empty(), "per-source code outside src/sources/:\n{}", hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "per-source code outside src/sources/:\n{}",
+        hits.join("\n")
+    );
 }
