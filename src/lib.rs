@@ -14,6 +14,7 @@ pub mod errors;
 pub mod events;
 pub mod manifest;
 pub mod ops;
+pub mod pattern;
 pub mod plan;
 pub mod prompt;
 pub mod runtime_api;
