@@ -19,6 +19,7 @@ pub mod plan;
 pub mod prompt;
 pub mod runtime_api;
 pub mod scaffold;
+pub mod schedule;
 pub mod schema;
 pub mod settings;
 pub mod shell;
