@@ -14,6 +14,8 @@ pub(crate) struct Dialect {
     pub(crate) kind: &'static str,
     /// How errors name the service: `EventBridge`, `Lambda`, `SNS`.
     pub(crate) service: &'static str,
+    /// The kind with its service and article: `an SNS filter policy`.
+    pub(crate) described: &'static str,
     pub(crate) prefix_ignore_case: bool,
     pub(crate) suffix_ignore_case: bool,
     pub(crate) wildcard: bool,
@@ -282,7 +284,7 @@ impl Dialect {
             },
             known if ALL_OPERATORS.contains(&known) => Err(self.error(
                 &here,
-                format!("`{known}` is not supported in {} {}s", self.service, self.kind),
+                format!("`{known}` is not supported in {}", self.described),
                 ops_help(),
             )),
             "exactly" => Err(self.error(
@@ -348,8 +350,8 @@ impl Dialect {
             Value::Object(_) => Err(self.error(
                 path,
                 format!(
-                    "`{op}` with `equals-ignore-case` is not supported in {} {}s",
-                    self.service, self.kind
+                    "`{op}` with `equals-ignore-case` is not supported in {}",
+                    self.described
                 ),
                 format!("write `{{\"{op}\": \"text\"}}` (case-sensitive)"),
             )),
@@ -457,10 +459,7 @@ impl Dialect {
         let here = path.key(op);
         if !supported.contains(&op.as_str()) {
             let message = if ["prefix", "suffix", "equals-ignore-case", "wildcard"].contains(&op.as_str()) {
-                format!(
-                    "`anything-but` with `{op}` is not supported in {} {}s",
-                    self.service, self.kind
-                )
+                format!("`anything-but` with `{op}` is not supported in {}", self.described)
             } else {
                 format!("`{op}` can't be used inside `anything-but`")
             };
@@ -802,6 +801,7 @@ mod tests {
         Dialect {
             kind: "event pattern",
             service: "EventBridge",
+            described: "an EventBridge event pattern",
             prefix_ignore_case: true,
             suffix_ignore_case: true,
             wildcard: true,

@@ -69,6 +69,7 @@ impl RecordSource {
             Dialect {
                 kind: "filter pattern",
                 service: "Lambda",
+                described: "a Lambda filter pattern",
                 prefix_ignore_case: true,
                 suffix_ignore_case: true,
                 wildcard: false,

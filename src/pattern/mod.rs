@@ -233,6 +233,7 @@ pub const EVENT_PATTERN_MAX_COMBINATIONS: u64 = 1000;
 pub(crate) const EVENTBRIDGE: Dialect = Dialect {
     kind: "event pattern",
     service: "EventBridge",
+    described: "an EventBridge event pattern",
     prefix_ignore_case: true,
     suffix_ignore_case: true,
     wildcard: true,

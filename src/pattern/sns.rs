@@ -66,6 +66,7 @@ impl FilterPolicyScope {
             Dialect {
                 kind: "filter policy",
                 service: "SNS",
+                described: "an SNS filter policy",
                 prefix_ignore_case: false,
                 suffix_ignore_case: false,
                 wildcard: false,
