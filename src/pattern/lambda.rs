@@ -5,7 +5,11 @@
 //! (strings, numbers, `true`, `false`, `null`, `""`), `prefix` and `suffix`
 //! (each also with `equals-ignore-case`), `equals-ignore-case`,
 //! `anything-but` with a value or a list, `numeric`, `exists` and `$or`.
-//! `wildcard`, `cidr` and `anything-but` with an object are refused.
+//! `wildcard`, `cidr` and `anything-but` with an object are refused (the
+//! EventBridge operators that its documentation marks as unsupported by
+//! Pipes, which shares Lambda's filtering). Lambda documents no numeric
+//! range of its own; EventBridge's (±5.0e9, six decimals) applies, as both
+//! run AWS's matcher, and so does its limit of 1000 `$or` combinations.
 //!
 //! Each record is matched as Lambda documents for its source:
 //! - SQS: the record's keys (`messageId`, `attributes`, …) and `body`. A

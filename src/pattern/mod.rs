@@ -35,6 +35,21 @@
 //!   only (an object or an empty array does not "exist").
 //! - A key given twice keeps its last value.
 //!
+//! Choices where AWS says nothing:
+//! - `exists: false` holds when the key has no value anywhere in the event
+//!   (array elements are not told apart for absence).
+//! - `equals-ignore-case` (and the ignore-case forms of `prefix`, `suffix`
+//!   and `anything-but`) compares Unicode lowercase forms.
+//! - A plain string value that is an IP address also matches the same
+//!   address written differently (`2001:db8::1`, `2001:0db8:0:0:0:0:0:1`),
+//!   as AWS's matcher treats IP-looking strings as addresses.
+//! - `{"anything-but": []}` and `{"anything-but": {"prefix": []}}` are
+//!   refused (they would exclude nothing); the undocumented `exactly`
+//!   operator is refused with a pointer to the plain value.
+//! - Arrays of objects are searched for a consistent choice of elements up
+//!   to a million combinations; past that the event is given the benefit of
+//!   the doubt.
+//!
 //! Not reproduced: EventBridge's limit on wildcard "complexity" (`Rule is
 //! too complex`), whose threshold AWS does not document.
 
