@@ -229,9 +229,8 @@ pub fn parse(text: &str) -> Result<ScheduleExpression, ScheduleError> {
         ));
     };
     if !text.ends_with(')') {
-        return Err(
-            err("the expression must end with `)`".into(), FORMS_HELP).at(text.len().saturating_sub(1)..text.len())
-        );
+        let last = text.char_indices().last().map_or(0, |(i, _)| i);
+        return Err(err("the expression must end with `)`".into(), FORMS_HELP).at(last..text.len()));
     }
     let inner = &text[open + 1..text.len() - 1];
     let offset = open + 1;

@@ -791,7 +791,7 @@ mod lambda {
         assert_eq!(e.path, "partitionKey");
         assert_eq!(
             e.message,
-            "Kinesis event source mappings only filter on `data`, not `partitionKey`"
+            "a Kinesis event source mapping only filters on `data`, not `partitionKey`"
         );
         let e = refused(RecordSource::Kinesis, r#"{"data": ["plain"]}"#);
         assert_eq!(e.path, "data");
@@ -1527,6 +1527,10 @@ mod schedule {
         assert!(rejected("rate(5 hour)").contains("plural unit `hours`"));
         assert!(rejected("every(5 minutes)").contains("`every` is not a kind of schedule"));
         assert!(rejected("cron(0 8 ? * 3#1,6#3 *)").contains("one expression only"));
+        assert_eq!(
+            rejected("rate(5 minutesé"),
+            "invalid schedule expression: the expression must end with `)`\n  rate(5 minutesé\n                ^"
+        );
     }
 
     #[test]

@@ -270,7 +270,7 @@ fn check_keys(source: RecordSource, d: &Dialect, obj: &Obj, path: &JsonPath) -> 
                 if source == RecordSource::Kinesis && k != key {
                     return Err(d.error(
                         &here,
-                        format!("Kinesis event source mappings only filter on `data`, not `{k}`"),
+                        format!("a Kinesis event source mapping only filters on `data`, not `{k}`"),
                         "match keys of the record's JSON payload under `data`, e.g. `{\"data\": {\"type\": [\"create\"]}}`",
                     ));
                 }
