@@ -280,6 +280,7 @@ fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_decl
         Declared(String),
         New,
         Arn,
+        Default,
     }
     let kind = source.resource_kind();
     let mut options: Vec<Choice<Pick>> = ws
@@ -299,9 +300,13 @@ fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_decl
         options.push(choice(format!("Declare a new {kind}"), Pick::New));
     }
     options.push(choice(format!("Use an existing {kind} (paste its ARN)"), Pick::Arn));
+    if let Some(default) = source.spec().target().default_label {
+        options.insert(0, choice(format!("Use {default}"), Pick::Default));
+    }
     let pick = answer(Select::new(source.spec().target().question, options).prompt())?.value;
     match pick {
         Pick::Declared(n) => req.set_target(source, n),
+        Pick::Default => {}
         Pick::New => {
             let n = answer(
                 Text::new(&format!("Name of the new {kind} (a name in this workspace)?"))

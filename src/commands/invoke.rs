@@ -79,6 +79,17 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
             }
             Ok(())
         }
+        InvokeResult::NotDelivered { reasons } => {
+            shell.error(&user_error(
+                format!(
+                    "`{}`'s bindings would not deliver this event, so it was not invoked: {}",
+                    opts.krate,
+                    reasons.join("; ")
+                ),
+                "change the event (or the binding's filter), or pass the event to `--event` as the source would deliver it",
+            ));
+            Err(CliError::code(1))
+        }
         InvokeResult::Failed {
             error_type,
             message,

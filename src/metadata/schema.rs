@@ -484,7 +484,9 @@ fn parse_binding(
     let present: Vec<&str> = target_keys.iter().copied().filter(|k| obj.contains_key(*k)).collect();
     let expected = source.binding_key();
     let mut target = None;
+    let optional = source.spec().target().default_label.is_some();
     match present.as_slice() {
+        [] if optional => target = Some(Target::Default),
         [] => {
             let msg = format!("`{key}` names no target");
             r.error(

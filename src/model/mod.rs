@@ -87,6 +87,9 @@ pub enum Target {
     Resource(String),
     /// An existing resource, by ARN.
     Arn(Arn),
+    /// The source's own default, where its target is optional (a rule on
+    /// the account's default event bus): no resource is named.
+    Default,
 }
 
 impl Target {
@@ -94,13 +97,14 @@ impl Target {
         match self {
             Target::Resource(n) => n,
             Target::Arn(a) => a.as_str(),
+            Target::Default => "default",
         }
     }
 
     pub fn resource_name(&self) -> Option<&str> {
         match self {
             Target::Resource(n) => Some(n),
-            Target::Arn(_) => None,
+            Target::Arn(_) | Target::Default => None,
         }
     }
 }
@@ -123,10 +127,11 @@ impl Binding {
     /// The keys and values to write: the target (under `target_key`, or
     /// `arn`), then the settings in their specs' order.
     pub fn fields(&self, target_key: &'static str) -> Vec<(&'static str, FieldValue)> {
-        let mut out = vec![match &self.target {
-            Target::Resource(n) => (target_key, FieldValue::Str(n.clone())),
-            Target::Arn(a) => ("arn", FieldValue::Str(a.to_string())),
-        }];
+        let mut out = match &self.target {
+            Target::Resource(n) => vec![(target_key, FieldValue::Str(n.clone()))],
+            Target::Arn(a) => vec![("arn", FieldValue::Str(a.to_string()))],
+            Target::Default => Vec::new(),
+        };
         out.extend(self.settings.iter().map(|(k, v)| (k, v.clone())));
         out
     }

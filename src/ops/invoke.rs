@@ -51,6 +51,30 @@ pub struct Timing {
     pub event_to_response_ms: f64,
 }
 
+/// What the crate's bindings would deliver of `event` (AWS filters before
+/// invoking): the first binding that delivers it, with its notes (records
+/// dropped), or every binding's reason for delivering nothing.
+fn delivered(
+    ws: &Workspace,
+    t: &crate::workspace::TriggerMeta,
+    event: serde_json::Value,
+) -> Result<(serde_json::Value, Vec<String>), Vec<String>> {
+    if t.bindings.is_empty() {
+        return Ok((event, Vec::new()));
+    }
+    let spec = t.source.spec();
+    let mut reasons = Vec::new();
+    for b in &t.bindings {
+        let r = b.target.resource_name().and_then(|n| ws.resource(n));
+        let d = spec.deliver(b, r, event.clone());
+        match d.event {
+            Some(e) => return Ok((e, d.notes)),
+            None => reasons.extend(d.notes),
+        }
+    }
+    Err(reasons)
+}
+
 pub enum InvokeResult {
     Response {
         body: serde_json::Value,
@@ -60,6 +84,10 @@ pub enum InvokeResult {
         error_type: String,
         message: String,
         init: bool,
+    },
+    /// No binding would hand the function this event; it was not run.
+    NotDelivered {
+        reasons: Vec<String>,
     },
 }
 
@@ -149,12 +177,21 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
         })?,
         EventInput::Text(s) => s.clone(),
     };
-    serde_json::from_str::<serde_json::Value>(&event_text).map_err(|e| {
+    let event: serde_json::Value = serde_json::from_str(&event_text).map_err(|e| {
         user_error(
             format!("the event is not JSON: {e}"),
             "pass a JSON event (see `cargo trigger event`)",
         )
     })?;
+    let event_text = match delivered(ws, t, event) {
+        Ok((event, notes)) => {
+            for n in notes {
+                shell.warn(n);
+            }
+            serde_json::to_string(&event)?
+        }
+        Err(reasons) => return Ok(InvokeResult::NotDelivered { reasons }),
+    };
 
     let exe = match &opts.binary {
         Some(b) => b.clone(),

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::errors::{CargoResult, user_error};
-use crate::model::{Binding, Resource, Source, Target};
+use crate::model::{Binding, Resource, Source};
 use crate::plan::Plan;
 use crate::scaffold::{CrateScaffold, catalog};
 use crate::sources::draft::{self, CrateDraft, Planned, Status};
@@ -55,7 +55,7 @@ fn plan_one_crate(ws: &Workspace, opts: &NewOptions, source: Source) -> CargoRes
     }
     let name = match &opts.name {
         Some(n) => n.clone(),
-        None => format!("{}-{source}-trigger", draft::target_slug(&resolved.binding.target)),
+        None => spec.default_crate_name(&resolved.binding),
     };
     let (dir, rel_dir) = draft::place_crate(ws, &name, opts.path.as_deref())?;
     let warnings = rules::check_new_binding(
@@ -71,10 +71,7 @@ fn plan_one_crate(ws: &Workspace, opts: &NewOptions, source: Source) -> CargoRes
     let resource = resolved
         .new_resource
         .as_ref()
-        .or_else(|| match &resolved.binding.target {
-            Target::Resource(n) => ws.resource(n),
-            Target::Arn(_) => None,
-        });
+        .or_else(|| resolved.binding.target.resource_name().and_then(|n| ws.resource(n)));
     let (sample_files, samples) = render_samples(scaffold, &resolved.binding, resource)?;
     let mut ctx = draft::base_context(&name, scaffold, source, resolved.binding.target.label());
     ctx.insert("samples".into(), Value::Object(samples));

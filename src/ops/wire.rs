@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{Manifest, RESOURCES, TRIGGER};
-use crate::model::{Binding, FieldValue, Source, Target};
+use crate::model::{Binding, FieldValue, Source};
 use crate::plan::Plan;
 use crate::sources::draft::{self, Planned, Status};
 use crate::sources::{self, BindingRequest, CognitoEvent, TokenVersion, binding, rules};
@@ -257,10 +257,7 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
     let mut notes = Vec::new();
     let removed: BTreeSet<&str> = indices
         .iter()
-        .filter_map(|&i| match &trigger.bindings[i].target {
-            Target::Resource(n) => Some(n.as_str()),
-            Target::Arn(_) => None,
-        })
+        .filter_map(|&i| trigger.bindings[i].target.resource_name())
         .collect();
     let still_used = |name: &str| {
         ws.bound_to(name)

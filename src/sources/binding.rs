@@ -275,6 +275,7 @@ pub fn resolve(
             ),
             None => return Err(undeclared(name, source, meta)),
         },
+        (None, None) if source.spec().target().default_label.is_some() => (Target::Default, None),
         (None, None) => {
             return Err(user_error(
                 format!("a `{source}` trigger needs a target"),

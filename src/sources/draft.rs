@@ -148,6 +148,7 @@ pub fn target_slug(target: &Target) -> String {
     match target {
         Target::Resource(n) => slug(n),
         Target::Arn(a) => slug(a.resource_name()),
+        Target::Default => "default".into(),
     }
 }
 

@@ -65,6 +65,7 @@ static TARGET: TargetSpec = TargetSpec {
     help: "DynamoDB: the table whose stream to read (a declared resource name)",
     question: "Which table's stream?",
     default_name: "items",
+    default_label: None,
 };
 
 static RESOURCE: ResourceInfo = ResourceInfo {

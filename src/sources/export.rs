@@ -67,7 +67,7 @@ impl<'a> Place<'a> {
     pub fn arn(&self) -> Option<&'a Arn> {
         match self.target {
             Target::Arn(a) => Some(a),
-            Target::Resource(_) => self.resource.and_then(|r| r.arn.as_ref()),
+            _ => self.resource.and_then(|r| r.arn.as_ref()),
         }
     }
 

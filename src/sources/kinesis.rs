@@ -49,6 +49,7 @@ static TARGET: TargetSpec = TargetSpec {
     help: "Kinesis: the stream (a declared resource name)",
     question: "Which stream?",
     default_name: "events",
+    default_label: None,
 };
 
 static RESOURCE: ResourceInfo = ResourceInfo {
@@ -209,7 +210,7 @@ impl SourceSpec for Kinesis {
                 Some(a) => a.to_string(),
                 None => stream_arn(r.physical_name.as_deref().unwrap_or(&r.name), &origin),
             },
-            (Target::Resource(n), None) => stream_arn(n, &origin),
+            (t, None) => stream_arn(t.label(), &origin),
         };
         let payloads: Vec<Vec<u8>> = spec.strings("payloads").iter().map(|p| p.as_bytes().to_vec()).collect();
         Ok((batch(&arn, &payloads, &origin), json!({"stream_arn": arn})))

@@ -114,6 +114,9 @@ pub struct TargetSpec {
     pub question: &'static str,
     /// The resource `new --yes` declares when nothing is given.
     pub default_name: &'static str,
+    /// A source whose target is optional says what a binding without one
+    /// means ("the default event bus"): `Target::Default`.
+    pub default_label: Option<&'static str>,
 }
 
 /// A physical name's rule: the check, what it is (for metadata findings)
@@ -187,6 +190,10 @@ pub struct Site<'a> {
     pub event: Option<CognitoEvent>,
     pub token_version: TokenVersion,
     pub binding: &'a Binding,
+    /// The declared resource the binding names, if any.
+    pub resource: Option<&'a Resource>,
+    /// The function's timeout in cargo-lambda's config, if set.
+    pub function_timeout: Option<u32>,
     pub file: PathBuf,
     pub index: usize,
     /// The binding being added (not yet in any manifest).
@@ -196,6 +203,32 @@ pub struct Site<'a> {
 impl Site<'_> {
     pub fn key(&self) -> String {
         format!("package.metadata.trigger.bindings[{}]", self.index)
+    }
+
+    /// The function's timeout as deployed: its config's, else the export's
+    /// default (30 s).
+    pub fn timeout(&self) -> u32 {
+        self.function_timeout.unwrap_or(30)
+    }
+}
+
+/// What an event source hands a function for a sample event: the event as
+/// delivered (AWS filters before invoking), or `None` when it would not be
+/// delivered at all; `notes` say which records were dropped and why, or
+/// why nothing is delivered.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub event: Option<Value>,
+    pub notes: Vec<String>,
+}
+
+impl Delivery {
+    /// Everything, unchanged.
+    pub fn all(event: Value) -> Delivery {
+        Delivery {
+            event: Some(event),
+            notes: Vec::new(),
+        }
     }
 }
 
@@ -360,7 +393,19 @@ pub trait SourceSpec: Sync {
         Map::new()
     }
 
+    /// What binding `b` would hand the function for `event` (`invoke` runs
+    /// the function on it): SNS filter policies, EventBridge patterns,
+    /// event-source-mapping filters and S3 key filters apply here.
+    fn deliver(&self, _b: &Binding, _r: Option<&Resource>, event: Value) -> Delivery {
+        Delivery::all(event)
+    }
+
     // ---- new ----------------------------------------------------------------------
+
+    /// The name `new` gives a crate for binding `b` when none is given.
+    fn default_crate_name(&self, b: &Binding) -> String {
+        format!("{}-{}-trigger", draft::target_slug(&b.target), self.source())
+    }
 
     /// The source's own plan for `new`, where one crate per binding is not
     /// what it makes (Cognito: one crate per event per pool, with modules).

@@ -22,6 +22,7 @@ fn identity(target: &Target, resources: &BTreeMap<&str, &Resource>) -> String {
             Some(a) => a.to_string(),
             None => format!("resource:{n}"),
         },
+        Target::Default => "default".into(),
     }
 }
 
@@ -36,6 +37,8 @@ pub fn sites(ws: &Workspace) -> Vec<Site<'_>> {
                 event: t.event,
                 token_version: t.token_version(),
                 binding: b,
+                resource: b.target.resource_name().and_then(|n| ws.resource(n)),
+                function_timeout: m.lambda.as_ref().and_then(|l| l.timeout),
                 file: m.rel_manifest(),
                 index: i,
                 is_new: false,
@@ -140,12 +143,18 @@ pub fn check_new_binding(
         .member(crate_name)
         .map(|m| m.rel_manifest())
         .unwrap_or_else(|| PathBuf::from(format!("{}/{crate_name}/Cargo.toml", ws.meta.dir)));
+    let member = ws.member(crate_name);
     all.push(Site {
         crate_name,
         source,
         event: event.map(|e| e.0),
         token_version: event.map(|e| e.1).unwrap_or_default(),
         binding,
+        resource: binding
+            .target
+            .resource_name()
+            .and_then(|n| new_resource.filter(|r| r.name == n).or_else(|| ws.resource(n))),
+        function_timeout: member.and_then(|m| m.lambda.as_ref()).and_then(|l| l.timeout),
         file,
         index,
         is_new: true,

@@ -126,6 +126,7 @@ static TARGET: TargetSpec = TargetSpec {
     help: "S3: the bucket (a declared resource name)",
     question: "Which bucket?",
     default_name: "uploads",
+    default_label: None,
 };
 
 static RESOURCE: ResourceInfo = ResourceInfo {
@@ -599,7 +600,7 @@ impl SourceSpec for S3 {
                 .map(|a| a.resource_name().to_string())
                 .or_else(|| r.physical_name.clone())
                 .unwrap_or_else(|| slug(&r.name)),
-            (Target::Resource(n), None) => slug(n),
+            (t, None) => slug(t.label()),
         };
         let size = spec.int("size").unwrap_or(0) as u64;
         let ev = notification(

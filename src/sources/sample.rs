@@ -86,8 +86,10 @@ impl<'a> EventRequest<'a> {
     pub fn crate_target_name(&self, fallback: impl FnOnce(&str) -> String) -> Option<String> {
         let c = self.from_crate.as_ref()?;
         let b = c.binding?;
-        if let Target::Arn(a) = &b.target {
-            return Some(a.resource_name().to_string());
+        match &b.target {
+            Target::Arn(a) => return Some(a.resource_name().to_string()),
+            Target::Default => return None,
+            Target::Resource(_) => {}
         }
         let name = b.target.label();
         Some(match c.resource {
@@ -105,7 +107,7 @@ impl<'a> EventRequest<'a> {
         let b = c.binding?;
         match &b.target {
             Target::Arn(a) => Some(a),
-            Target::Resource(_) => c.resource.and_then(|r| r.arn.as_ref()),
+            _ => c.resource.and_then(|r| r.arn.as_ref()),
         }
     }
 

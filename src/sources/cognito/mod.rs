@@ -58,6 +58,7 @@ static TARGET: TargetSpec = TargetSpec {
     help: "Cognito: the user pool (a declared resource name)",
     question: "Which user pool?",
     default_name: "users",
+    default_label: None,
 };
 
 static RESOURCE: ResourceInfo = ResourceInfo {

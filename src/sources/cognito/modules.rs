@@ -120,7 +120,7 @@ fn sample_files(event: CognitoEvent, version: TokenVersion, pool_id: &str) -> Ca
 fn sample_pool_id(target: &Target, resource: Option<&Resource>) -> String {
     let arn = match target {
         Target::Arn(a) => Some(a),
-        Target::Resource(_) => resource.and_then(|r| r.arn.as_ref()),
+        _ => resource.and_then(|r| r.arn.as_ref()),
     };
     arn.map(|a| a.resource_name().to_string())
         .unwrap_or_else(|| format!("{DEFAULT_REGION}_EXAMPLE1"))
@@ -334,10 +334,9 @@ struct NewCx<'a> {
 impl NewCx<'_> {
     /// The pool's declared resource (or the one being declared).
     fn resource(&self) -> Option<&Resource> {
-        self.new_resource.as_ref().or_else(|| match &self.binding.target {
-            Target::Resource(n) => self.ws.resource(n),
-            Target::Arn(_) => None,
-        })
+        self.new_resource
+            .as_ref()
+            .or_else(|| self.binding.target.resource_name().and_then(|n| self.ws.resource(n)))
     }
 }
 
