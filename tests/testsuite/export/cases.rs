@@ -2,7 +2,7 @@
 //! files (`out/`), `--check`, warnings, and the errors.
 
 use crate::case;
-use crate::support::case::Case;
+use crate::support::case::{Case, Failures};
 
 /// An S3 and a DynamoDB trigger.
 fn small(case: Case) -> Case {
@@ -100,24 +100,18 @@ fn error_workspace_with_errors() {
     case!().run(&["export"]).code(101);
 }
 
+/// Errors on the small workspace, which they leave as it was.
 #[test]
-fn error_missing_folder() {
-    small(case!()).run(&["export", "-o", "nowhere/template.yaml"]).code(101);
-}
-
-#[test]
-fn error_check_without_output() {
-    small(case!()).run(&["export", "--check"]).code(2);
-}
-
-#[test]
-fn error_unknown_format() {
-    small(case!()).run(&["export", "--format", "terraform"]).code(2);
-}
-
-#[test]
-fn error_locked() {
-    small(case!())
-        .run(&["export", "-o", "template.yaml", "--locked"])
-        .code(101);
+fn errors() {
+    let case = small(case!());
+    let mut failures = Failures::default();
+    for (stem, args, code) in [
+        ("missing_folder", &["export", "-o", "nowhere/template.yaml"][..], 101),
+        ("check_without_output", &["export", "--check"], 2),
+        ("unknown_format", &["export", "--format", "terraform"], 2),
+        ("locked", &["export", "-o", "template.yaml", "--locked"], 101),
+    ] {
+        failures.add(case.run(args).named(stem).check(code));
+    }
+    failures.finish();
 }

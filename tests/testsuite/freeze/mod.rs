@@ -1,26 +1,16 @@
-//! The behaviour freeze: workspaces that hold every source and flag
-//! combination (see [`variants`]), made for real by `new`, then `list`,
-//! `check` and `export` (SAM and CloudFormation) of each, snapshotted in
-//! `tests/testsuite/freeze/<group>/`. With the `new --dry-run` cases of
-//! `new/`, these are the promise a refactor must keep byte for byte.
+//! The behaviour freeze: every source and flag combination (see
+//! [`variants`]), made for real by `new`, one workspace per group. Each
+//! variant is a case of `new`: `new/<variant>/` holds its `stderr` and, in
+//! `out/`, every file it writes but the root manifest, which
+//! `freeze/<group>/Cargo.toml` holds as the group left it. Then `list`,
+//! `check` and `export` (SAM and CloudFormation) of each group are
+//! snapshotted in `freeze/<group>/`. These, with the `new --dry-run` cases
+//! of `new/`, are the promise a refactor must keep byte for byte.
 
 pub mod variants;
 
-use crate::support::case::{Case, Failures};
-pub use variants::{ALL, Variant};
-
-/// `new --dry-run` of each variant in an empty folder: `new/<variant>/`.
-pub fn dry_runs(variants: &[Variant]) {
-    let mut failures = Failures::default();
-    for (name, args) in variants {
-        let case = Case::at("new", name);
-        let mut full = vec!["new"];
-        full.extend_from_slice(args);
-        full.push("--dry-run");
-        failures.add(case.run(&full).check(0));
-    }
-    failures.finish();
-}
+use crate::support::case::{Case, Failures, root};
+pub use variants::ALL;
 
 /// What every freeze workspace is read back with.
 const READERS: &[(&str, &[&str], i32)] = &[
@@ -33,22 +23,29 @@ const READERS: &[(&str, &[&str], i32)] = &[
 ];
 
 /// Read `case`'s workspace back with every reader.
-pub fn read_back(case: &Case, readers: &[(&str, &[&str], i32)]) {
-    let mut failures = Failures::default();
-    for (stem, args, code) in readers {
+fn read_back(case: &Case, failures: &mut Failures) {
+    for (stem, args, code) in READERS {
         failures.add(case.run(args).named(stem).check(*code));
     }
-    failures.finish();
 }
 
 /// Every variant of `group`, made for real in one workspace.
 fn group(name: &str) {
     let (_, variants) = ALL.iter().find(|(g, _)| *g == name).unwrap();
-    let mut case = Case::at("freeze", name);
-    for (_, args) in *variants {
-        case = case.setup(&[&["new"][..], args].concat());
+    let case = Case::at("freeze", name);
+    let mut failures = Failures::default();
+    for (variant, args) in *variants {
+        let full = [&["new"][..], args].concat();
+        failures.add(
+            case.run(&full)
+                .snapshots_in(root().join("new").join(variant))
+                .except("Cargo.toml")
+                .check(0),
+        );
     }
-    read_back(&case, READERS);
+    failures.add(case.file_matches("Cargo.toml", "Cargo.toml"));
+    read_back(&case, &mut failures);
+    failures.finish();
 }
 
 #[test]
@@ -91,8 +88,10 @@ fn cognito_modules() {
 #[test]
 fn everything() {
     let dir = crate::export::everything();
-    let case = Case::adopt(crate::support::case::root().join("freeze/everything"), dir);
-    read_back(&case, READERS);
+    let case = Case::adopt(root().join("freeze/everything"), dir);
+    let mut failures = Failures::default();
+    read_back(&case, &mut failures);
+    failures.finish();
 }
 
 /// A workspace with grants of every kind: on each resource kind with each
@@ -195,5 +194,7 @@ fn grants() {
             "--action",
             "ses:SendEmail",
         ]);
-    read_back(&case, READERS);
+    let mut failures = Failures::default();
+    read_back(&case, &mut failures);
+    failures.finish();
 }

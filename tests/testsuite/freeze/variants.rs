@@ -1,8 +1,8 @@
 //! Every source and flag combination that changes what `new` makes, once
-//! each: `new --dry-run` of each is a case of `new/` (the diff is the whole
-//! crate), and the `freeze` workspaces make them all for real, then snapshot
-//! `list`, `check` and `export`. Each variant has its own resource, so that
-//! they can share a workspace.
+//! each. The `freeze` workspaces make them all for real, one workspace per
+//! group: each variant's output and files are the case `new/<variant>/`,
+//! then `list`, `check` and `export` of the group are snapshotted. Each
+//! variant has its own resource, so that they can share a workspace.
 
 /// (case name, `new` arguments)
 pub type Variant = (&'static str, &'static [&'static str]);

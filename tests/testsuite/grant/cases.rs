@@ -2,13 +2,12 @@
 //! of grant written for real (`out/`), revoking them, and every error.
 
 use crate::case;
-use crate::support::case::{Case, Failures, TableCase, table};
+use crate::support::case::{Case, Failures, TableCase, root, table};
 
 /// The `virtual` fixture (`photos`, `users`, `legacy-clicks`) with a table
-/// and its reader.
+/// and its reader: `grant/workspace/` over it.
 fn workspace(case: Case) -> Case {
-    case.fixture("virtual")
-        .setup(&["new", "--source", "dynamodb", "--table", "todos"])
+    case.fixture("virtual").tree(&root().join("grant/workspace"))
 }
 
 /// (case, crate, resource, access)

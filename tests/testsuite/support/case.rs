@@ -75,8 +75,8 @@ pub struct Case {
     dir: PathBuf,
     ws: tempfile::TempDir,
     cwd: PathBuf,
-    /// The commands' file stems so far: each names its own files.
-    stems: RefCell<BTreeSet<Option<String>>>,
+    /// The commands' folders and file stems so far: each names its own files.
+    stems: RefCell<BTreeSet<(PathBuf, Option<String>)>>,
 }
 
 /// Every case folder in use: two cases writing one folder would each
@@ -152,6 +152,18 @@ impl Case {
         self
     }
 
+    /// Copy `dir` over the workspace.
+    pub fn tree(self, dir: &Path) -> Case {
+        copy_dir(dir, self.ws.path());
+        self
+    }
+
+    /// The workspace's file `rel` must be the case's file `name`.
+    pub fn file_matches(&self, rel: &str, name: &str) -> Result<(), String> {
+        let text = std::fs::read_to_string(self.ws.path().join(rel)).map_err(|e| format!("{rel}: {e}"))?;
+        compare(&self.dir.join(name), text, self.redactions())
+    }
+
     /// Run the commands from this folder of the workspace.
     pub fn cwd(mut self, rel: &str) -> Case {
         self.cwd = self.ws.path().join(rel);
@@ -173,6 +185,8 @@ impl Case {
             code: out.status.code().unwrap_or(-1),
             stdout: out.stdout,
             stderr: out.stderr,
+            folder: None,
+            except: Vec::new(),
             before,
             after: snapshot(self.ws.path()),
         }
@@ -200,6 +214,8 @@ pub struct Outcome<'a> {
     stderr: Vec<u8>,
     before: BTreeMap<PathBuf, Vec<u8>>,
     after: BTreeMap<PathBuf, Vec<u8>>,
+    folder: Option<PathBuf>,
+    except: Vec<PathBuf>,
 }
 
 impl Outcome<'_> {
@@ -209,10 +225,30 @@ impl Outcome<'_> {
         self
     }
 
+    /// Check against the files of another case folder: for the commands
+    /// of one workspace that are each a case of their own.
+    #[track_caller]
+    pub fn snapshots_in(mut self, dir: PathBuf) -> Self {
+        claim(&dir);
+        self.folder = Some(dir);
+        self
+    }
+
+    /// Leave the workspace's file `rel` out of the check of files written
+    /// (another check covers it).
+    pub fn except(mut self, rel: &str) -> Self {
+        self.except.push(PathBuf::from(rel));
+        self
+    }
+
+    fn dir(&self) -> &Path {
+        self.folder.as_deref().unwrap_or(&self.case.dir)
+    }
+
     fn file(&self, name: &str) -> PathBuf {
         match &self.stem {
-            Some(s) => self.case.dir.join(format!("{s}.{name}")),
-            None => self.case.dir.join(name),
+            Some(s) => self.dir().join(format!("{s}.{name}")),
+            None => self.dir().join(name),
         }
     }
 
@@ -233,9 +269,12 @@ impl Outcome<'_> {
     /// As [`Outcome::code`], returning every difference instead of panicking.
     pub fn check(self, expected: i32) -> Result<(), String> {
         assert!(
-            self.case.stems.borrow_mut().insert(self.stem.clone()),
+            self.case
+                .stems
+                .borrow_mut()
+                .insert((self.dir().to_path_buf(), self.stem.clone())),
             "{}: two commands of the case check the same files; name them",
-            self.case.dir.display()
+            self.dir().display()
         );
         let mut problems = Vec::new();
         if self.code != expected {
@@ -260,7 +299,7 @@ impl Outcome<'_> {
             Err(format!(
                 "`cargo trigger {}` ({}):\n{}",
                 self.args.join(" "),
-                self.case.dir.display(),
+                self.dir().display(),
                 problems.join("\n")
             ))
         }
@@ -275,12 +314,7 @@ impl Outcome<'_> {
             std::fs::remove_file(path).unwrap();
             return Ok(());
         }
-        Assert::new()
-            .action_env("SNAPSHOTS")
-            .normalize_paths(false)
-            .redact_with(self.case.redactions())
-            .try_eq(Some(&"actual"), Data::text(text), Data::read_from(path, None))
-            .map_err(|e| e.to_string())
+        compare(path, text, self.case.redactions())
     }
 
     /// Every file that is new or changed must be in `out`, with the same
@@ -289,7 +323,7 @@ impl Outcome<'_> {
         let expected = if out.is_dir() { snapshot(out) } else { BTreeMap::new() };
         let mut problems = Vec::new();
         let mut written = BTreeMap::new();
-        for (path, bytes) in &self.after {
+        for (path, bytes) in self.after.iter().filter(|(p, _)| !self.except.contains(p)) {
             let changed = self.before.get(path) != Some(bytes);
             if changed {
                 written.insert(path.clone(), bytes.clone());
@@ -351,6 +385,16 @@ impl Outcome<'_> {
             Err(problems.join("\n"))
         }
     }
+}
+
+/// `text` must be the snapshot `path` (`[ROOT]` for the workspace).
+fn compare(path: &Path, text: String, redactions: Redactions) -> Result<(), String> {
+    Assert::new()
+        .action_env("SNAPSHOTS")
+        .normalize_paths(false)
+        .redact_with(redactions)
+        .try_eq(Some(&"actual"), Data::text(text), Data::read_from(path, None))
+        .map_err(|e| e.to_string())
 }
 
 /// Failures of a table of cases, reported together.
