@@ -142,21 +142,48 @@ fn merge_edits(original: &str, base: &str, edited: &str) -> Option<String> {
         }
         s
     };
+    // How many unchanged lines stand right before the current change.
+    let mut unchanged = 0;
     for op in similar::capture_diff_slices(similar::Algorithm::Myers, &base_lines, &edit_lines) {
+        // A change that could as well be read further up (a removed or added
+        // table between two blank lines) is read as far up as it can be:
+        // toml_edit keeps what stands before a header with it, so the user's
+        // blank line stays with the header that follows it. It matters where
+        // the user's line endings differ.
         let (old_index, old_len, new_index, new_len) = match op {
-            similar::DiffOp::Equal { .. } => continue,
-            similar::DiffOp::Delete { old_index, old_len, .. } => (old_index, old_len, 0, 0),
+            similar::DiffOp::Equal { len, .. } => {
+                unchanged = len;
+                continue;
+            }
+            similar::DiffOp::Delete { old_index, old_len, .. } => {
+                let mut at = old_index;
+                while old_index - at < unchanged && base_lines[at - 1] == base_lines[at - 1 + old_len] {
+                    at -= 1;
+                }
+                unchanged = 0;
+                (at, old_len, 0, 0)
+            }
             similar::DiffOp::Insert {
                 old_index,
                 new_index,
                 new_len,
-            } => (old_index, 0, new_index, new_len),
+            } => {
+                let mut up = 0;
+                while up < unchanged && base_lines[old_index - 1 - up] == edit_lines[new_index + new_len - 1 - up] {
+                    up += 1;
+                }
+                unchanged = 0;
+                (old_index - up, 0, new_index - up, new_len)
+            }
             similar::DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
-            } => (old_index, old_len, new_index, new_len),
+            } => {
+                unchanged = 0;
+                (old_index, old_len, new_index, new_len)
+            }
         };
         let mut replaced = Vec::with_capacity(old_len);
         for o in &to_orig[old_index..old_index + old_len] {
@@ -173,10 +200,10 @@ fn merge_edits(original: &str, base: &str, edited: &str) -> Option<String> {
             None => after(old_index - 1)?,
         };
         for (i, line) in edit_lines[new_index..new_index + new_len].iter().enumerate() {
-            // A line rewritten in place keeps its own ending.
+            // A line rewritten (`"b"` gaining its comma) keeps its own ending.
             let ending = match replaced.get(i) {
-                Some(&o) if old_len == new_len && orig[o].ends_with("\r\n") => "\r\n",
-                Some(&o) if old_len == new_len && orig[o].ends_with('\n') => "\n",
+                Some(&o) if orig[o].ends_with("\r\n") => "\r\n",
+                Some(&o) if orig[o].ends_with('\n') => "\n",
                 _ => eol,
             };
             inserts.push((at, new_line(line, ending)));
@@ -1498,6 +1525,69 @@ mod tests {
         assert!(!covers("T/*", "t/a"));
         assert!(!covers("/elsewhere/t/*", "t/a"));
         assert!(!covers("t/[", "t/a"));
+    }
+
+    #[test]
+    fn a_list_changes_only_the_entries_that_differ() {
+        let text = "[package.metadata.trigger]\nsource   =   's3'  # kept\nmodules = [\n    \"a\", # first\n    \"b\", # second\n]\n";
+        let trig = ["package", "metadata", "trigger"];
+        // Unchanged values stay as written (quotes, spacing, comment).
+        let mut x = m(text);
+        x.set(&trig, "source", &FieldValue::Str("s3".into())).unwrap();
+        x.set_strings(&trig, "modules", &["a".into(), "b".into()]).unwrap();
+        assert_eq!(x.render(), text);
+        // An added module goes on its own line; a removed one takes its
+        // comment with it; a replaced value keeps the key's spacing.
+        x.set_strings(&trig, "modules", &["b".into(), "c".into()]).unwrap();
+        x.set(&trig, "source", &FieldValue::Str("kinesis".into())).unwrap();
+        assert_eq!(
+            x.render(),
+            "[package.metadata.trigger]\nsource   =   \"kinesis\"  # kept\nmodules = [\n    \"b\", # second\n    \"c\",\n]\n"
+        );
+    }
+
+    #[test]
+    fn removing_an_entry_keeps_the_previous_entrys_comment() {
+        let path = ["package", "metadata", "trigger"];
+        for (before, index, after) in [
+            // The last one, with and without a trailing comma.
+            (
+                "bindings = [\n  { bucket = \"a\" }, # a\n  { bucket = \"b\" }, # b\n]",
+                1,
+                "bindings = [\n  { bucket = \"a\" }, # a\n]",
+            ),
+            (
+                "bindings = [\n  { bucket = \"a\" }, # a\n  { bucket = \"b\" } # b\n]",
+                1,
+                "bindings = [\n  { bucket = \"a\" } # a\n]",
+            ),
+            // The first one, after a comment on the bracket's line.
+            (
+                "bindings = [ # all\n  { bucket = \"a\" }, # a\n  { bucket = \"b\" },\n]",
+                0,
+                "bindings = [ # all\n  { bucket = \"b\" },\n]",
+            ),
+            // One of a one-line list.
+            (
+                "bindings = [ { bucket = \"a\" }, { bucket = \"b\" } ]",
+                1,
+                "bindings = [ { bucket = \"a\" } ]",
+            ),
+        ] {
+            let mut x = m(&format!("[package.metadata.trigger]\n{before}\n"));
+            assert!(x.remove_array_entry(&path, "bindings", index));
+            assert_eq!(x.render(), format!("[package.metadata.trigger]\n{after}\n"), "{before}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept_and_an_unedited_manifest_is_returned_as_read() {
+        let text = "\u{feff}[package]\r\nname = \"x\"\r\nmetadata.a = 1\r\nversion = \"1\"\nmetadata.b = 2\r\n";
+        assert_eq!(m(text).render(), text);
+        assert_eq!(
+            with_source(text),
+            format!("{text}\r\n[package.metadata.trigger]\r\nsource = \"s3\"\r\n")
+        );
     }
 
     /// `text` with `package.metadata.trigger.source = "s3"` set, rendered.
