@@ -331,9 +331,12 @@ impl Manifest {
         if edited == base {
             return self.original.clone();
         }
+        // Where toml_edit renders the file as written (but for line endings),
+        // the merge is `edited` with the user's endings; else it must mean
+        // what toml_edit's rendering means.
+        let as_written = body.lines().eq(base.lines());
         let merged = merge_edits(body, &base, &edited)
-            // The merge must mean what toml_edit's rendering means.
-            .filter(|m| reparsed(m).is_some_and(|m| Some(m) == reparsed(&edited)))
+            .filter(|m| as_written || reparsed(m).is_some_and(|m| Some(m) == reparsed(&edited)))
             .unwrap_or_else(|| keep_line_endings(body, &edited));
         format!("{bom}{merged}")
     }
