@@ -1,7 +1,10 @@
 //! The only module that touches `toml_edit`: format-preserving edits of
 //! Cargo.toml files. Every byte outside what an edit changes stays as it was
-//! (comments, order, spacing, quoting, CRLF line endings); a whole manifest is
-//! never re-serialised from data.
+//! (comments, order, spacing, quoting, line endings, a byte-order mark): the
+//! edits are made on toml_edit's document, laid out like their neighbours,
+//! and only the lines they change are carried back into the text the file
+//! was read from ([`Manifest::render`]). A whole manifest is never
+//! re-serialised from data.
 
 use std::path::{Path, PathBuf};
 
