@@ -32,6 +32,8 @@ mod interactive;
 mod invoke;
 mod list;
 mod manifest_edits;
+mod manifest_layout;
+mod manifest_props;
 mod new;
 mod patterns;
 mod readme;

@@ -2,17 +2,16 @@
 //! `new`, `wire` and `unwire` on the fixture manifests
 //! tests/fixtures/manifests/14-… to 19-… keep every byte outside the values
 //! they edit, and write what they add as a person would. Each test is one
-//! class of layout; tests/manifest_props.rs generates many more.
+//! class of layout; tests/testsuite/manifest_props.rs generates many more.
 
-mod support;
 
 use std::path::Path;
 use std::process::Command;
 
-use support::{read, run};
+use crate::support::{read, run};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(support::fixtures().join("manifests").join(name)).unwrap()
+    std::fs::read_to_string(crate::support::fixtures().join("manifests").join(name)).unwrap()
 }
 
 /// A crate with a binary at `dir/rel` (its manifest `manifest`, or a plain one).
@@ -50,7 +49,7 @@ fn assert_loads(dir: &Path) -> String {
 }
 
 fn new_photos(dir: &Path) {
-    support::new(dir, &["photos", "--source", "s3", "--bucket", "photos"]);
+    crate::support::new(dir, &["photos", "--source", "s3", "--bucket", "photos"]);
 }
 
 #[test]
@@ -198,8 +197,8 @@ fn member_globs_are_read_as_cargo_reads_them() {
     let before = read(dir.path(), "Cargo.toml");
     // `triggers/[a-m]*` covers `triggers/media`, `./svc/*/api` covers
     // `svc/two/api` and the absolute glob `abs/zeta`: nothing to add.
-    support::new(dir.path(), &["media", "--source", "s3", "--bucket", "media"]);
-    support::new(
+    crate::support::new(dir.path(), &["media", "--source", "s3", "--bucket", "media"]);
+    crate::support::new(
         dir.path(),
         &[
             "gateway",
@@ -211,15 +210,15 @@ fn member_globs_are_read_as_cargo_reads_them() {
             "svc/two/api",
         ],
     );
-    support::new(
+    crate::support::new(
         dir.path(),
         &["zeta", "--source", "s3", "--bucket", "zeta", "--path", "abs/zeta"],
     );
     assert!(read(dir.path(), "Cargo.toml").starts_with(&before));
     // They cover neither `triggers/photos` nor, as `*` stays within one
     // directory, `svc/two/extra/api`.
-    support::new(dir.path(), &["photos", "--source", "s3", "--bucket", "photos"]);
-    support::new(
+    crate::support::new(dir.path(), &["photos", "--source", "s3", "--bucket", "photos"]);
+    crate::support::new(
         dir.path(),
         &[
             "deep",

@@ -16,16 +16,15 @@
 //! least 4):
 //!
 //! ```text
-//! PROPTEST_CASES=20000 cargo test --release --test manifest_props
+//! PROPTEST_CASES=20000 cargo test --release --test testsuite manifest_props
 //! ```
 
-mod support;
 
 use std::path::Path;
 use std::process::Command;
 
 use cargo_trigger::manifest::{DepEntry, Manifest, RESOURCES, TRIGGER};
-use cargo_trigger::schema::FieldValue;
+use cargo_trigger::model::FieldValue;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -883,13 +882,13 @@ fn cargo_metadata_loads(dir: &Path) -> Result<(), TestCaseError> {
         out.status.success(),
         "cargo metadata: {}\n{}",
         String::from_utf8_lossy(&out.stderr),
-        support::read(dir, "Cargo.toml")
+        crate::support::read(dir, "Cargo.toml")
     );
     Ok(())
 }
 
 fn run_ok(dir: &Path, args: &[&str]) -> Result<(), TestCaseError> {
-    let r = support::run(dir, args);
+    let r = crate::support::run(dir, args);
     prop_assert_eq!(r.code, 0, "{:?}: {}", args, r.stderr);
     Ok(())
 }
@@ -926,8 +925,8 @@ fn binary_case(case: &Case) -> Result<(), TestCaseError> {
     if case.new_path != "triggers/photos" {
         new.extend(["--path", case.new_path]);
     }
-    let before = support::snapshot(dir);
-    let r = support::run(dir, &new);
+    let before = crate::support::snapshot(dir);
+    let r = crate::support::run(dir, &new);
     if case.refused() {
         prop_assert_eq!(r.code, 101, "{}", r.stderr);
         prop_assert!(
@@ -935,7 +934,7 @@ fn binary_case(case: &Case) -> Result<(), TestCaseError> {
             "{}",
             r.stderr
         );
-        prop_assert!(support::snapshot(dir) == before, "a refused `new` wrote files");
+        prop_assert!(crate::support::snapshot(dir) == before, "a refused `new` wrote files");
         return Ok(());
     }
     prop_assert_eq!(r.code, 0, "{}", r.stderr);
