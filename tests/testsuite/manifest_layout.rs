@@ -4,7 +4,6 @@
 //! they edit, and write what they add as a person would. Each test is one
 //! class of layout; tests/testsuite/manifest_props.rs generates many more.
 
-
 use std::path::Path;
 use std::process::Command;
 

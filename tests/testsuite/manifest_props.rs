@@ -19,7 +19,6 @@
 //! PROPTEST_CASES=20000 cargo test --release --test testsuite manifest_props
 //! ```
 
-
 use std::path::Path;
 use std::process::Command;
 
