@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
+use crate::plan::ReadSet;
 use crate::schema::{self, Resource, Source, TriggerMeta, WorkspaceMeta};
 
 /// How to find and read the workspace (cargo's common flags).
@@ -142,6 +143,22 @@ impl Workspace {
         ))
     }
 
+    /// Every file this model was read from (the root and member manifests,
+    /// `CargoLambda.toml`) and the folders a member glob could find a new
+    /// crate in, as they are now: a plan built from the model carries it.
+    pub fn read_set(&self) -> ReadSet {
+        let mut files = vec![self.root_manifest.clone(), self.root.join("CargoLambda.toml")];
+        files.extend(self.members.iter().map(|m| m.manifest_path.clone()));
+        let mut dirs = vec![self.trigger_dir()];
+        dirs.extend(
+            self.members
+                .iter()
+                .filter(|m| !m.rel_dir.is_empty())
+                .filter_map(|m| m.dir.parent().map(Path::to_path_buf)),
+        );
+        ReadSet::capture(files, dirs)
+    }
+
     /// Crate names that are members.
     pub fn member_names(&self) -> impl Iterator<Item = &str> {
         self.members.iter().map(|m| m.name.as_str())
@@ -213,7 +230,14 @@ fn cargo_metadata_json(manifest: &Path, opts: &LoadOptions) -> CargoResult<Strin
 }
 
 /// Locate the workspace for `opts` (from `cwd` when no `--manifest-path`).
+/// What a killed cargo-trigger run left half-written there is settled first.
 pub fn locate(opts: &LoadOptions, cwd: &Path, allow_empty: bool) -> CargoResult<Located> {
+    let start = match &opts.manifest_path {
+        Some(p) if p.is_absolute() => p.parent().unwrap_or(cwd).to_path_buf(),
+        Some(p) => cwd.join(p).parent().unwrap_or(cwd).to_path_buf(),
+        None => cwd.to_path_buf(),
+    };
+    crate::plan::recover_interrupted(&start)?;
     let manifest = match &opts.manifest_path {
         Some(p) => {
             let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
