@@ -614,6 +614,28 @@ enum Op {
 }
 
 impl Op {
+    fn map_paths(&self, f: &impl Fn(&Path) -> PathBuf) -> Op {
+        match self {
+            Op::Stage { from, to } => Op::Stage {
+                from: f(from),
+                to: f(to),
+            },
+            Op::Create { from, to } => Op::Create {
+                from: f(from),
+                to: f(to),
+            },
+            Op::Replace { from, to, backup } => Op::Replace {
+                from: f(from),
+                to: f(to),
+                backup: f(backup),
+            },
+            Op::Remove { to, backup } => Op::Remove {
+                to: f(to),
+                backup: f(backup),
+            },
+        }
+    }
+
     fn to(&self) -> &Path {
         match self {
             Op::Stage { to, .. } | Op::Create { to, .. } | Op::Replace { to, .. } | Op::Remove { to, .. } => to,
@@ -682,6 +704,18 @@ enum Record {
     Commit { ops: Vec<Op> },
     /// The renames stopped before the last one: the ones done are undone.
     Undo,
+}
+
+impl Record {
+    fn map_paths(&self, f: impl Fn(&Path) -> PathBuf) -> Record {
+        match self {
+            Record::Temp { path } => Record::Temp { path: f(path) },
+            Record::Commit { ops } => Record::Commit {
+                ops: ops.iter().map(|op| op.map_paths(&f)).collect(),
+            },
+            other => other.clone(),
+        }
+    }
 }
 
 const JOURNAL: &str = ".cargo-trigger-journal";
@@ -780,7 +814,7 @@ impl Journal {
                     "an interrupted run left it; move it away, check the files it names, then run the command again",
                 )
             })?;
-            records.push(record);
+            records.push(Record::map_paths(&record, |p| dir.join(p)));
         }
         Ok(Some(Journal {
             dir: dir.to_path_buf(),
@@ -791,8 +825,18 @@ impl Journal {
     }
 
     /// Add a record; a `durable` one is flushed to disk before this returns.
+    /// Paths inside the journal's folder are written relative to it, so that
+    /// a workspace moved after a kill is still settled.
     fn append(&mut self, record: &Record, durable: bool) -> io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+        let canonical = fs::canonicalize(&self.dir).ok();
+        let stored = record.map_paths(|p| {
+            let inside = p
+                .strip_prefix(&self.dir)
+                .ok()
+                .or_else(|| canonical.as_deref().and_then(|c| p.strip_prefix(c).ok()));
+            inside.unwrap_or(p).to_path_buf()
+        });
+        let mut line = serde_json::to_vec(&stored).map_err(io::Error::other)?;
         line.push(b'\n');
         self.file.write_all(&line)?;
         if durable {

@@ -744,6 +744,35 @@ fn a_live_run_is_left_alone_and_a_dead_one_cleaned_whatever_its_pid() {
 }
 
 #[test]
+fn a_workspace_moved_after_a_kill_is_still_settled() {
+    let env = Env::new();
+    let ws = base(&env);
+    let before = tree(ws.path());
+    // Killed after the first of the two renames (the member manifest).
+    let renamed = {
+        let mut step = 0;
+        loop {
+            restore(ws.path(), &before);
+            let out = env.exec(ws.path(), WIRE, &[("__CARGO_TRIGGER_TEST_FAIL_AFTER", step)]);
+            if stderr(&out).contains("simulated failure renaming into") {
+                break step + 1;
+            }
+            step += 1;
+        }
+    };
+    restore(ws.path(), &before);
+    let out = env.exec(ws.path(), WIRE, &[("__CARGO_TRIGGER_TEST_DIE_AT", renamed)]);
+    assert_killed(&out, "after the first rename");
+    assert_ne!(tree(ws.path()), before);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let moved = elsewhere.path().join("moved");
+    fs::rename(ws.path(), &moved).unwrap();
+    env.ok(&moved, &["list", "-q"]);
+    assert_tree(&moved, &before, "the moved workspace was not settled");
+    fs::rename(&moved, ws.path()).unwrap();
+}
+
+#[test]
 fn concurrent_runs_re_plan_when_a_file_they_only_read_changes() {
     // `unwire a --prune` removes the `photos` resource once nothing is bound
     // to it; `wire k … --bucket photos` only reads the root manifest's
