@@ -350,13 +350,13 @@ fn prepare(
         ops.push(stage(journal, faults, top, inside)?);
     }
     ops.extend(files);
-    // The root manifest last: until it changes, the workspace is the one
-    // cargo knew (a new crate that is not yet a member is ignored by cargo).
+    // The root manifest last: until it changes, a new crate (unless a member
+    // glob covers it) is not a member, and cargo ignores it.
     let root_manifest = root.join("Cargo.toml");
     let real_root_manifest = fs::canonicalize(&root_manifest).ok();
     ops.sort_by_key(|op| op.to() == root_manifest || Some(op.to()) == real_root_manifest.as_deref());
     // Make every temporary file's name durable before the commit record is.
-    let mut dirs: Vec<&Path> = ops.iter().filter_map(|op| op.from().parent()).collect();
+    let mut dirs: Vec<&Path> = ops.iter().filter_map(|op| op.temp().parent()).collect();
     dirs.push(&journal.dir);
     sync_dirs(dirs);
     Ok(ops)
@@ -642,7 +642,8 @@ impl Op {
         }
     }
 
-    fn from(&self) -> &Path {
+    /// The temporary name this op made in step 2.
+    fn temp(&self) -> &Path {
         match self {
             Op::Stage { from, .. } | Op::Create { from, .. } | Op::Replace { from, .. } => from,
             Op::Remove { backup, .. } => backup,
