@@ -29,6 +29,11 @@
 //! its journal, and the next run does step 4 for it before it reads the
 //! workspace ([`recover_interrupted`]): the owner is gone once the journal's
 //! file lock can be taken, which no reused pid can fake.
+//!
+//! A workspace is read under a shared [`ReadLock`], so no run writes between
+//! `cargo metadata` reading the manifests and the plan recording them
+//! ([`ReadSet`]); `apply` checks that record under the exclusive lock, and a
+//! plan whose inputs changed is built again.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
@@ -985,6 +990,9 @@ impl Faults {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReadSet {
     entries: Vec<ReadEntry>,
+    /// Captured under a [`ReadLock`] of the workspace root, in the same
+    /// critical section as `cargo metadata`: the model and the bytes agree.
+    locked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1031,8 +1039,13 @@ impl Seen {
 }
 
 impl ReadSet {
-    /// Read `files`, and list the subfolders of `dirs`, now.
-    pub fn capture(files: impl IntoIterator<Item = PathBuf>, dirs: impl IntoIterator<Item = PathBuf>) -> ReadSet {
+    /// Read `files`, and list the subfolders of `dirs`, now; `locked` says
+    /// whether this happens under the [`ReadLock`] the model was read under.
+    pub fn capture(
+        files: impl IntoIterator<Item = PathBuf>,
+        dirs: impl IntoIterator<Item = PathBuf>,
+        locked: bool,
+    ) -> ReadSet {
         let mut entries: Vec<ReadEntry> = Vec::new();
         let mut add = |path: PathBuf, read: fn(&Path) -> Seen| {
             if entries.iter().all(|e| e.path != path) {
@@ -1050,7 +1063,7 @@ impl ReadSet {
         for d in dirs {
             add(d, Seen::folders);
         }
-        ReadSet { entries }
+        ReadSet { entries, locked }
     }
 
     /// The first path whose contents differ from what was read.
@@ -1069,21 +1082,59 @@ impl ReadSet {
 
     /// Whether a file may have changed after `since`, the moment the
     /// workspace began to be read, and so before it was captured here: the
-    /// model and the bytes might then disagree. (Git's "racily clean"
-    /// check.) A file's time comes from the kernel's coarse clock, and some
-    /// file systems keep only whole seconds (FAT two): hence the margin.
+    /// model and the bytes might then disagree. Never, when it was captured
+    /// under the read lock; otherwise (a root that is not a folder above the
+    /// manifest, so not locked) by the files' times, as Git finds "racily
+    /// clean" files. A file's time comes from the kernel's coarse clock, and
+    /// some file systems keep only whole seconds (FAT two): hence the margin.
     pub fn is_racy(&self, since: SystemTime) -> bool {
-        self.entries.iter().filter_map(|e| e.modified).any(|m| {
-            let whole_seconds = m
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .is_ok_and(|d| d.subsec_nanos() == 0);
-            let margin = if whole_seconds {
-                Duration::from_secs(2)
-            } else {
-                Duration::from_millis(100)
-            };
-            m + margin > since
-        })
+        !self.locked
+            && self.entries.iter().filter_map(|e| e.modified).any(|m| {
+                let whole_seconds = m
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .is_ok_and(|d| d.subsec_nanos() == 0);
+                let margin = if whole_seconds {
+                    Duration::from_secs(2)
+                } else {
+                    Duration::from_millis(100)
+                };
+                m + margin > since
+            })
+    }
+}
+
+/// Shared locks on the folders a workspace may be rooted in (each folder
+/// above a manifest that holds a `Cargo.toml`), held while `cargo metadata`
+/// reads it and its [`ReadSet`] is captured. A run writes only under the
+/// exclusive [`WorkspaceLock`] of its root, so no write can fall between
+/// what cargo read and what the plan records. Best effort: a folder that
+/// cannot be locked is left out (and [`ReadLock::covers`] says so).
+pub struct ReadLock {
+    locked: Vec<PathBuf>,
+    _files: Vec<File>,
+}
+
+impl ReadLock {
+    pub fn shared<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> ReadLock {
+        let mut lock = ReadLock {
+            locked: Vec::new(),
+            _files: Vec::new(),
+        };
+        for dir in dirs {
+            let Ok(canonical) = dir.canonicalize() else { continue };
+            if let Ok(file) = WorkspaceLock::open(&canonical)
+                && file.lock_shared().is_ok()
+            {
+                lock.locked.push(canonical);
+                lock._files.push(file);
+            }
+        }
+        lock
+    }
+
+    /// Whether the workspace at `root` was read under this lock.
+    pub fn covers(&self, root: &Path) -> bool {
+        journal_dir(root).canonicalize().is_ok_and(|r| self.locked.contains(&r))
     }
 }
 
@@ -1222,7 +1273,7 @@ mod tests {
         fs::create_dir(dir.path().join("crates")).unwrap();
         let mut plan = Plan::new();
         plan.update(written.clone(), "old\n".into(), "new\n".into());
-        plan.set_reads(ReadSet::capture([read.clone()], [dir.path().join("crates")]));
+        plan.set_reads(ReadSet::capture([read.clone()], [dir.path().join("crates")], false));
         fs::write(&read, "pruned\n").unwrap();
         assert!(matches!(plan.apply(dir.path()), Err(ApplyError::Conflict(p)) if p == read));
         fs::write(&read, "declared\n").unwrap();
@@ -1249,13 +1300,34 @@ mod tests {
     }
 
     #[test]
+    fn a_write_waits_while_the_workspace_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = ReadLock::shared([dir.path()]);
+        assert!(read.covers(dir.path()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let root = dir.path().to_path_buf();
+        let writer = std::thread::spawn(move || {
+            let _lock = WorkspaceLock::acquire(&root).unwrap();
+            tx.send(()).unwrap();
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the write lock was taken during a read"
+        );
+        drop(read);
+        rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        writer.join().unwrap();
+    }
+
+    #[test]
     fn racy_reads_are_the_ones_changed_lately() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("f");
         fs::write(&f, "x").unwrap();
-        let reads = ReadSet::capture([f.clone()], []);
+        let reads = ReadSet::capture([f.clone()], [], false);
         assert!(reads.is_racy(SystemTime::now()));
         assert!(!reads.is_racy(SystemTime::now() + Duration::from_secs(3)));
+        assert!(!ReadSet::capture([f.clone()], [], true).is_racy(SystemTime::now()));
     }
 
     #[test]

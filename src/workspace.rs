@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
-use crate::plan::ReadSet;
+use crate::plan::{ReadLock, ReadSet};
 use crate::schema::{self, Resource, Source, TriggerMeta, WorkspaceMeta};
 
 /// How to find and read the workspace (cargo's common flags).
@@ -96,6 +96,8 @@ pub struct Workspace {
     pub members: Vec<Member>,
     pub diagnostics: Diagnostics,
     pub target_dir: PathBuf,
+    /// What the model was read from, for a plan built from it to carry.
+    pub reads: ReadSet,
 }
 
 impl Workspace {
@@ -145,8 +147,8 @@ impl Workspace {
 
     /// Every file this model was read from (the root and member manifests,
     /// `CargoLambda.toml`) and the folders a member glob could find a new
-    /// crate in, as they are now: a plan built from the model carries it.
-    pub fn read_set(&self) -> ReadSet {
+    /// crate in, as they are now.
+    fn read_set(&self, locked: bool) -> ReadSet {
         let mut files = vec![self.root_manifest.clone(), self.root.join("CargoLambda.toml")];
         files.extend(self.members.iter().map(|m| m.manifest_path.clone()));
         let mut dirs = vec![self.trigger_dir()];
@@ -156,7 +158,7 @@ impl Workspace {
                 .filter(|m| !m.rel_dir.is_empty())
                 .filter_map(|m| m.dir.parent().map(Path::to_path_buf)),
         );
-        ReadSet::capture(files, dirs)
+        ReadSet::capture(files, dirs, locked)
     }
 
     /// Crate names that are members.
@@ -279,10 +281,14 @@ pub fn locate(opts: &LoadOptions, cwd: &Path, allow_empty: bool) -> CargoResult<
     Ok(Located::Workspace(Box::new(load(&manifest, opts)?)))
 }
 
-/// Read the workspace that `manifest` belongs to.
+/// Read the workspace that `manifest` belongs to, and record what it was
+/// read from, with no cargo-trigger run writing in between.
 pub fn load(manifest: &Path, opts: &LoadOptions) -> CargoResult<Workspace> {
+    let lock = ReadLock::shared(manifest.ancestors().skip(1).filter(|d| d.join("Cargo.toml").is_file()));
     let json = cargo_metadata_json(manifest, opts)?;
-    from_metadata_json(&json)
+    let mut ws = from_metadata_json(&json)?;
+    ws.reads = ws.read_set(lock.covers(&ws.root));
+    Ok(ws)
 }
 
 /// Build the model from `cargo metadata --format-version 1` output.
@@ -343,6 +349,7 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
         members,
         diagnostics: diags,
         target_dir: metadata.target_directory.into(),
+        reads: ReadSet::default(),
     })
 }
 

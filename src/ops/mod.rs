@@ -58,10 +58,11 @@ pub struct WriteMode {
 
 /// Read the workspace with `load`, build a plan from it with `build`, and
 /// write it. The plan carries every file the workspace model was read from
-/// ([`Workspace::read_set`]); when another run changed any of them (not
-/// only a file this plan writes) before the write, the workspace is read
-/// and the plan built again, so concurrent runs on one workspace neither
-/// lose each other's edits nor act on what the other just removed.
+/// ([`Workspace::reads`], recorded under a lock that keeps other runs from
+/// writing while the workspace is read); when another run changed any of
+/// them (not only a file this plan writes) before the write, the workspace
+/// is read and the plan built again, so concurrent runs on one workspace
+/// neither lose each other's edits nor act on what the other just removed.
 pub fn commit(
     shell: &mut Shell,
     mode: WriteMode,
@@ -75,10 +76,10 @@ pub fn commit(
     for _ in 0..ATTEMPTS {
         let started = SystemTime::now();
         let ws = load()?;
-        let reads = if writes { ws.read_set() } else { ReadSet::default() };
-        // A file changed while `cargo metadata` read it may be in the model
-        // as it was and in `reads` as it is: read again, unless nothing
-        // changed since the capture before this `load`.
+        let reads = ws.reads.clone();
+        // Without the read lock, a file changed while `cargo metadata` read
+        // it may be in the model as it was and in `reads` as it is: read
+        // again, unless nothing changed since the capture before this `load`.
         if writes && reads.is_racy(started) && previous.as_ref() != Some(&reads) {
             shell.verbose("Rereading", "a manifest changed while the workspace was read");
             previous = Some(reads);

@@ -182,6 +182,7 @@ pub fn empty_workspace(dir: &Path) -> Workspace {
         members: Vec::new(),
         diagnostics: Default::default(),
         target_dir: dir.join("target"),
+        reads: Default::default(),
     }
 }
 
