@@ -1047,8 +1047,9 @@ impl ReadSet {
         locked: bool,
     ) -> ReadSet {
         let mut entries: Vec<ReadEntry> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut add = |path: PathBuf, read: fn(&Path) -> Seen| {
-            if entries.iter().all(|e| e.path != path) {
+            if seen.insert(path.clone()) {
                 let modified = fs::metadata(&path).and_then(|m| m.modified()).ok();
                 entries.push(ReadEntry {
                     seen: read(&path),
