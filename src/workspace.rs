@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
 use crate::model::{Binding, DEFAULT_TRIGGER_DIR, Grant, Resource, Source, quoted};
 use crate::model::{CognitoEvent, TokenVersion};
+use crate::plan::ReadSet;
 
 /// `[package.metadata.trigger]` of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +126,8 @@ pub struct Workspace {
     pub members: Vec<Member>,
     pub diagnostics: Diagnostics,
     pub target_dir: PathBuf,
+    /// What the model was read from, for a plan built from it to carry.
+    pub reads: ReadSet,
 }
 
 impl Workspace {
@@ -170,6 +173,22 @@ impl Workspace {
             message,
             "fix them (`cargo trigger check` explains each one), then run the command again",
         ))
+    }
+
+    /// Every file this model was read from (the root and member manifests,
+    /// `CargoLambda.toml`) and the folders a member glob could find a new
+    /// crate in, as they are now.
+    pub fn read_set(&self, locked: bool) -> ReadSet {
+        let mut files = vec![self.root_manifest.clone(), self.root.join("CargoLambda.toml")];
+        files.extend(self.members.iter().map(|m| m.manifest_path.clone()));
+        let mut dirs = vec![self.trigger_dir()];
+        dirs.extend(
+            self.members
+                .iter()
+                .filter(|m| !m.rel_dir.is_empty())
+                .filter_map(|m| m.dir.parent().map(Path::to_path_buf)),
+        );
+        ReadSet::capture(files, dirs, locked)
     }
 
     /// Crate names that are members.
@@ -226,6 +245,7 @@ impl Workspace {
             members: Vec::new(),
             diagnostics: Diagnostics::default(),
             target_dir: dir.join("target"),
+            reads: ReadSet::default(),
         }
     }
 
