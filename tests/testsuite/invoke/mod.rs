@@ -128,6 +128,24 @@ fn a_binary_that_never_asks_for_its_event_times_out() {
         "fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
     )
     .unwrap();
+    // Built first, as invoke builds it, so that the time below is the run's
+    // alone: in the one test binary, other tests' cargo runs can hold the
+    // shared target's lock for minutes.
+    let built = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "photos-s3-trigger",
+            "--bin",
+            "photos-s3-trigger",
+            "--manifest-path",
+        ])
+        .arg(ws.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", support::shared_target())
+        .status()
+        .unwrap();
+    assert!(built.success());
     let started = std::time::Instant::now();
     let r = trigger(ws, &["invoke", "photos-s3-trigger", "--timeout", "2"]);
     assert_eq!(r.code, 101, "{}", r.stderr);
