@@ -12,7 +12,21 @@ fn trigger(ws: &Path, args: &[&str]) -> support::Run {
     run_with(c, ws)
 }
 
-fn workspace() -> tempfile::TempDir {
+/// A generated workspace; the test holds the shared target for as long as
+/// it has it (see [`support::shared_target_lock`]).
+struct Workspace {
+    dir: tempfile::TempDir,
+    _shared_target: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Workspace {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn workspace() -> Workspace {
+    let shared_target = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     let lock = support::fixtures().join("generated/Cargo.lock");
@@ -38,7 +52,10 @@ fn workspace() -> tempfile::TempDir {
     )
     .success();
     std::fs::copy(lock, ws.join("Cargo.lock")).unwrap();
-    dir
+    Workspace {
+        dir,
+        _shared_target: shared_target,
+    }
 }
 
 #[test]
