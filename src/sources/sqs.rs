@@ -460,10 +460,12 @@ fn sample_queue(b: &Binding, r: Option<&Resource>, origin: &Origin) -> (String, 
     (arn, fifo)
 }
 
+/// The queue's name in findings: its physical name where known.
 fn rule_site_name(s: &Site<'_>) -> String {
-    match s.resource {
-        Some(r) => queue_name(r).unwrap_or_else(|| r.name.clone()),
-        None => s.binding.target.label().to_string(),
+    match (&s.binding.target, s.resource) {
+        (Target::Arn(a), _) => a.resource().to_string(),
+        (_, Some(r)) => queue_name(r).unwrap_or_else(|| r.name.clone()),
+        (t, None) => t.label().to_string(),
     }
 }
 
