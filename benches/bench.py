@@ -9,9 +9,9 @@
    same dependency versions.
 4. Cold start (process start to first response, through the local Runtime
    API of `cargo trigger invoke`) and handler time for a 1,000-record
-   DynamoDB and Kinesis batch, against the echo function.
+   DynamoDB, Kinesis and SQS batch, against the echo function.
 
-Usage: bench.py --tool PATH --work DIR [--quick] [--only 1,2,3,4]
+Usage: bench.py --tool PATH --work DIR [--quick] [--only 1,2,3,4] [--crates NAME,…]
 Writes DIR/results.json and prints every ratio.
 """
 
@@ -210,6 +210,7 @@ CRATES = [
     ("members-post-confirmation", ["--source", "cognito", "--event", "post-confirmation", "--module", "add-to-group",
                                    "--set", "GROUP=customers", "--user-pool", "members"], True),
     ("mail-custom-email-sender", ["--source", "cognito", "--event", "custom-email-sender", "--user-pool", "mail"], True),
+    ("jobs-sqs-trigger", ["--source", "sqs", "--queue", "jobs"], False),
 ]
 
 
@@ -242,7 +243,7 @@ def functions_workspace(tool, work):
     return ws
 
 
-def bench_builds(ws, quick):
+def bench_builds(ws, quick, crates=None):
     rows = {}
     # The release settings `cargo lambda build` applies when the workspace
     # sets none: what a deployed function is built with.
@@ -257,6 +258,8 @@ def bench_builds(ws, quick):
     names = ["echo", "echo-logging"] + [c[0] for c in CRATES]
     if quick:
         names = ["echo", "echo-logging", "photos-s3-trigger"]
+    if crates:
+        names = ["echo", "echo-logging"] + [n for n in names[2:] if n in crates]
     for name in names:
         target = ws / f"target-{name}"
         if target.exists():
@@ -313,6 +316,8 @@ def bench_runtime(tool, ws, builds, quick):
                                                           "--new-image", '{"id": "todo-1", "title": "Write the handler", "done": false}']),
         "clicks-kinesis-trigger": event("kinesis-1000", ["kinesis", "--stream", "clicks", "--records", "1000",
                                                          "--data", '{"id": "evt-1", "action": "click"}']),
+        "jobs-sqs-trigger": event("sqs-1000", ["sqs", "--queue", "jobs", "--records", "1000",
+                                               "--body", '{"id": "job-1", "action": "resize"}']),
     }
     rows = {}
     for krate, path in events.items():
@@ -342,6 +347,8 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--only", default="1,2,3,4")
+    # Only these generated functions in parts 3 and 4 (the echo baselines always).
+    p.add_argument("--crates", default="")
     a = p.parse_args()
     tool = str(Path(a.tool).resolve())
     work = Path(a.work).resolve()
@@ -357,7 +364,7 @@ def main():
     if "3" in only or "4" in only:
         ws = functions_workspace(tool, work)
         print("3. cold release builds and stripped sizes (one build each)")
-        builds = bench_builds(ws, a.quick)
+        builds = bench_builds(ws, a.quick, set(filter(None, a.crates.split(","))))
         results["builds"] = {k: {kk: vv for kk, vv in v.items() if kk != "binary"} for k, v in builds.items()}
         if "4" in only:
             print("4. cold start and handler time through the local Runtime API (medians)")

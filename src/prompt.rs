@@ -258,11 +258,21 @@ fn ask_token_version() -> CargoResult<TokenVersion> {
 }
 
 /// Ask for the binding's target and settings where flags left them out:
-/// the target (a declared resource, a new one, or an ARN), then each of the
-/// source's binding keys that has a question.
+/// the target (a declared resource, a new one, or an ARN), the keys with a
+/// question of a resource it declares, then each of the source's binding
+/// keys that has a question.
 pub fn complete_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_declare: bool) -> CargoResult<()> {
     if !req.has_target() {
         ask_target(req, source, ws, may_declare)?;
+    }
+    // A resource this binding declares: its keys that have a question.
+    let declaring = may_declare && req.targets.first().is_some_and(|(_, n)| ws.resource(n).is_none());
+    for spec in source.spec().resource().keys.iter().filter(|_| declaring) {
+        if let (Some(question), false) = (spec.ask, req.declare.iter().any(|(k, _)| *k == spec.key))
+            && let Some(v) = ask_key(spec, question)?
+        {
+            req.declare.push((spec.key, v));
+        }
     }
     for spec in source.spec().binding_keys() {
         if let (Some(question), None) = (spec.ask, req.setting(spec.key))

@@ -144,7 +144,7 @@ impl clap::Args for BindingArgs {
             Arg::new("resource-name")
                 .long("resource-name")
                 .value_name("NAME")
-                .help("New resource: its physical name (bucket, table, stream or pool name)"),
+                .help("New resource: its physical name (bucket, table, stream, pool or queue name)"),
         );
         for k in flagged(true) {
             cmd = cmd.arg(key_arg(k));

@@ -239,6 +239,26 @@ pub fn resolve(
             ));
         }
         (Some(a), None) => {
+            // Flags that describe a new resource have nothing to describe.
+            let described: Vec<String> = req
+                .resource_name
+                .iter()
+                .map(|_| "`--resource-name`".to_string())
+                .chain(req.declare.iter().map(|(k, _)| format!("`--{k}`")))
+                .collect();
+            if !described.is_empty() {
+                return Err(user_error(
+                    format!(
+                        "{} {} a new resource, but `--arn` names an existing one",
+                        described.join(" and "),
+                        if described.len() == 1 { "describes" } else { "describe" }
+                    ),
+                    format!(
+                        "leave {} out, or declare the existing resource under `[workspace.metadata.trigger.resources]` with its `arn` and settings",
+                        if described.len() == 1 { "it" } else { "them" }
+                    ),
+                ));
+            }
             let arn = Arn::parse(a, source.arn_kind())
                 .map_err(|e| user_error(e.0, format!("pass {}", source.arn_kind().describe())))?;
             (Target::Arn(arn), None)

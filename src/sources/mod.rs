@@ -16,6 +16,7 @@ pub mod kinesis;
 pub mod rules;
 pub mod s3;
 pub mod sample;
+pub mod sqs;
 pub mod stream;
 
 use std::fmt;
@@ -44,6 +45,7 @@ impl Source {
             Source::S3 => &s3::S3,
             Source::Dynamodb => &dynamodb::Dynamodb,
             Source::Kinesis => &kinesis::Kinesis,
+            Source::Sqs => &sqs::Sqs,
         }
     }
 
@@ -153,7 +155,16 @@ impl ResourceInfo {
     pub fn grant_actions(&self, name: &str) -> Option<Vec<&'static str>> {
         let level = |n: &str| self.access.iter().find(|(l, _)| *l == n).map(|(_, a)| a.to_vec());
         match name {
-            "read-write" => Some([level("read")?, level("write")?].concat()),
+            "read-write" => {
+                let mut both = level("read")?;
+                both.extend(
+                    level("write")?
+                        .into_iter()
+                        .filter(|a| !both.contains(a))
+                        .collect::<Vec<_>>(),
+                );
+                Some(both)
+            }
             n => level(n),
         }
     }
@@ -444,6 +455,12 @@ pub trait SourceSpec: Sync {
             name: export::name_expr(p),
             late: None,
         }
+    }
+
+    /// Statements a grant of `access` on `r` needs beyond its actions on
+    /// the resource (a queue's KMS key).
+    fn grant_statements(&self, _r: &Resource, _access: &str) -> Vec<crate::model::cfn::Statement> {
+        Vec::new()
     }
 }
 

@@ -24,7 +24,7 @@ pub const KEYS: &[KeySpec] = &[
             max: BATCH_SIZE_MAX,
         },
     )
-    .flag("Streams: records per batch, 1 to 10000 [default: 100]")
+    .flag("Streams and queues: records per batch, 1 to 10000 (FIFO queues 1 to 10) [default: 100, queues 10]")
     .default(KeyDefault::Int(100))
     .ask("Records per batch?")
     .fix("AWS accepts 1 to 10000 records per batch for {source} streams"),
@@ -35,11 +35,11 @@ pub const KEYS: &[KeySpec] = &[
             max: BATCHING_WINDOW_MAX,
         },
     )
-    .flag("Streams: seconds to gather a batch, 0 to 300 [default: 0]")
+    .flag("Streams and queues: seconds to gather a batch, 0 to 300 [default: 0]")
     .default(KeyDefault::Int(0))
     .fix("AWS accepts 0 to 300 seconds"),
     KeySpec::new("report-batch-item-failures", KeyKind::Bool)
-        .flag("Streams: report failed records to Lambda [default: true]")
+        .flag("Streams and queues: report failed records to Lambda [default: true]")
         .default(KeyDefault::Bool(true)),
 ];
 

@@ -46,7 +46,7 @@ pub const USER_POOL_ARN: ArnKind = ArnKind {
 };
 
 const RESOURCE_KEYS: &[KeySpec] = &[KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
-    .flag("New user pool: the KMS key its custom sender triggers decrypt with")
+    .flag("New user pool or queue: its KMS key (custom senders decrypt with it; a queue is encrypted with it)")
     .elsewhere("it names the key of a user pool's custom sender triggers")];
 
 fn is_pool_name(n: &str) -> bool {

@@ -152,3 +152,4 @@ fn a_clean_workspace_passes_and_warnings_fail_only_when_denied() {
 }
 
 mod cases;
+mod sqs;

@@ -378,7 +378,7 @@ fn error_for_without_a_workspace() {
 
 const ERRORS: &[TableCase] = &[
     ("error_no_source", &["event"], 101),
-    ("error_unknown_source", &["event", "sqs"], 101),
+    ("error_unknown_source", &["event", "ftp"], 101),
     ("error_s3_kind", &["event", "s3", "post"], 101),
     ("error_dynamodb_kind", &["event", "dynamodb", "update"], 101),
     ("error_kinesis_kind", &["event", "kinesis", "put"], 101),

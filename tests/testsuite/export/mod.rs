@@ -442,3 +442,4 @@ fn module_permissions_and_secrets_follow_the_scaffold_manifests() {
 }
 
 mod cases;
+mod sqs;

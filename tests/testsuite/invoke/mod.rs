@@ -188,3 +188,4 @@ fn a_function_that_dies_at_start_is_reported() {
 }
 
 mod cases;
+mod sqs;

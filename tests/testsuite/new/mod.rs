@@ -426,3 +426,4 @@ fn concurrent_runs_lose_no_edit() {
 }
 
 mod cases;
+mod sqs;

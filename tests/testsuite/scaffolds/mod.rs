@@ -446,3 +446,5 @@ async fn the_first_modules_error_stops_the_second() {
         );
     }
 }
+
+mod sqs;

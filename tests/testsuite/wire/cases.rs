@@ -396,7 +396,7 @@ const ERRORS: &[TableCase] = &[
     ),
     (
         "error_unknown_source",
-        &["wire", "api", "--source", "sqs", "--bucket", "photos"],
+        &["wire", "api", "--source", "ftp", "--bucket", "photos"],
         2,
     ),
     (

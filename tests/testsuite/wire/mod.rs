@@ -375,3 +375,4 @@ fn the_crate_is_named_as_cargo_names_packages() {
 }
 
 mod cases;
+mod sqs;

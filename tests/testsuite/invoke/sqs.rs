@@ -1,0 +1,75 @@
+//! `invoke` runs a generated SQS trigger's real binary on its sample
+//! events and on `cargo trigger event sqs` output: a good batch reports no
+//! failure; a bad message is reported alone on a standard queue, with the
+//! rest of the batch on a FIFO queue.
+
+use serde_json::{Value, json};
+
+use super::trigger;
+use crate::support;
+
+fn failures(stdout: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    v["batchItemFailures"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|f| f["itemIdentifier"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn ids(event: &Value) -> Vec<String> {
+    event["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["messageId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sqs_triggers_report_their_failed_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    trigger(ws, &["new", "-q", "--source", "sqs", "--queue", "jobs"]).success();
+    trigger(ws, &["new", "-q", "--source", "sqs", "--queue", "orders", "--fifo"]).success();
+    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+
+    // The crate's own sample: every message handled.
+    let r = trigger(ws, &["invoke", "jobs-sqs-trigger"]).success();
+    assert_eq!(failures(&r.stdout), Vec::<String>::new(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("message"),
+        "the function's logs go to stderr:\n{}",
+        r.stderr
+    );
+
+    // A batch with a bad body in the middle, from `cargo trigger event`.
+    for (krate, fifo) in [("jobs-sqs-trigger", false), ("orders-sqs-trigger", true)] {
+        let r = trigger(
+            ws,
+            &[
+                "event",
+                "--for",
+                krate,
+                "--body",
+                r#"{"id": "a", "action": "x"}"#,
+                "--body",
+                "not json",
+                "--body",
+                r#"{"id": "c", "action": "z"}"#,
+            ],
+        )
+        .success();
+        let event: Value = serde_json::from_str(&r.stdout).unwrap();
+        std::fs::write(ws.join("batch.json"), &r.stdout).unwrap();
+        let ids = ids(&event);
+        let r = trigger(ws, &["invoke", krate, "--event", "batch.json"]).success();
+        let expected = if fifo { ids[1..].to_vec() } else { vec![ids[1].clone()] };
+        assert_eq!(failures(&r.stdout), expected, "{krate}: {}", r.stdout);
+        assert_eq!(
+            serde_json::from_str::<Value>(&r.stdout).unwrap()["batchItemFailures"][0],
+            json!({"itemIdentifier": ids[1]})
+        );
+    }
+}
