@@ -59,7 +59,8 @@ const KEYS: &[KeySpec] = &[
     KeySpec::new("filter-policy-scope", KeyKind::Choice(SCOPES))
         .flag("SNS: what the filter policy matches [default: MessageAttributes]")
         .default(KeyDefault::Str("MessageAttributes"))
-        .ask("Filter policy scope (what a filter policy would match)?"),
+        .ask("Filter policy scope (what a filter policy would match)?")
+        .elsewhere("it configures an SNS subscription"),
     KeySpec::new(
         "filter-policy",
         KeyKind::Str {
@@ -68,11 +69,13 @@ const KEYS: &[KeySpec] = &[
         },
     )
     .flag("SNS: deliver only the messages this filter policy (JSON) matches")
-    .ask("Filter policy (JSON)?"),
+    .ask("Filter policy (JSON)?")
+    .elsewhere("it configures an SNS subscription"),
     KeySpec::new("dead-letter-queue", KeyKind::Bool)
         .flag("SNS: keep the messages SNS can't deliver in a queue the template creates [default: true]")
         .default(KeyDefault::Bool(true))
-        .ask("Keep the messages SNS can't deliver in a dead-letter queue?"),
+        .ask("Keep the messages SNS can't deliver in a dead-letter queue?")
+        .elsewhere("it configures an SNS subscription"),
 ];
 
 const RESOURCE_KEYS: &[KeySpec] = &[KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
@@ -609,6 +612,7 @@ impl SourceSpec for Sns {
         let subscription = format!("the subscription to topic `{}`", b.target.label());
         let policy = match policy_of(b) {
             None => return Delivery::all(event),
+            Some(Ok(p)) if p.accepts_everything() => return Delivery::all(event),
             Some(Ok(p)) => p,
             Some(Err(e)) => {
                 return Delivery {
@@ -626,6 +630,9 @@ impl SourceSpec for Sns {
             };
         };
         let total = records.len();
+        if total == 0 {
+            return Delivery::all(event);
+        }
         let mut kept = Vec::new();
         let mut notes = Vec::new();
         for (i, record) in records.iter().enumerate() {

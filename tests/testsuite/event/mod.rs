@@ -298,3 +298,4 @@ fn bad_event_requests_are_clear_errors() {
 }
 
 mod cases;
+mod sns;

@@ -444,3 +444,4 @@ async fn the_first_modules_error_stops_the_second() {
         );
     }
 }
+mod sns;
