@@ -220,6 +220,24 @@ pub fn parse_attribute(text: &str) -> Result<Attribute, String> {
 
 // ---- sample events ---------------------------------------------------------------
 
+/// Most bytes in a published message.
+pub const MESSAGE_MAX_BYTES: usize = 256 * 1024;
+
+/// A subject as `Publish` takes it: 1-99 characters, no line breaks or
+/// control characters.
+fn check_subject(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        return Err("a subject can't be empty (leave `--subject` out for none)".into());
+    }
+    if s.chars().count() >= 100 {
+        return Err("SNS takes subjects of fewer than 100 characters".into());
+    }
+    if s.chars().any(char::is_control) {
+        return Err("a subject can't have line breaks or control characters".into());
+    }
+    Ok(())
+}
+
 /// One published message of a sample event.
 pub struct Published<'a> {
     pub message: &'a str,
@@ -535,7 +553,21 @@ impl SourceSpec for Sns {
         } else {
             given.iter().map(String::as_str).collect()
         };
+        if let Some(m) = messages.iter().find(|m| m.len() > MESSAGE_MAX_BYTES) {
+            return Err(user_error(
+                format!("a `--message` is {} bytes; SNS takes at most 262144 (256 KB)", m.len()),
+                "shorten it, or publish a pointer to the data (an S3 key) instead",
+            ));
+        }
         let subject = req.flags.get("subject");
+        if let Some(s) = subject {
+            check_subject(s).map_err(|why| {
+                user_error(
+                    format!("`--subject {s}`: {why}"),
+                    "e.g. `--subject 'Order update'`",
+                )
+            })?;
+        }
         let n = req.count(messages.len());
         let published: Vec<Published<'_>> = (0..n)
             .map(|i| Published {

@@ -771,6 +771,7 @@ const EVENTS: &[TableCase] = &[
         101,
     ),
     ("error_event_topic", &["event", "sns", "--topic", LEGACY], 101),
+    ("error_event_subject", &["event", "sns", "--subject", "line one\nline two"], 101),
 ];
 
 #[test]
