@@ -11,7 +11,7 @@ use inquire::{Confirm, InquireError, MultiSelect, Select, Text};
 use crate::errors::{CargoResult, user_error};
 use crate::model::arn::Arn;
 use crate::model::names::is_resource_name;
-use crate::model::{FieldValue, KeyKind, KeySpec, Source};
+use crate::model::{FieldValue, KeyKind, KeySpec, Settings, Source};
 use crate::ops::new::NewOptions;
 use crate::ops::wire::WireOptions;
 use crate::scaffold::catalog;
@@ -269,19 +269,44 @@ pub fn complete_target(req: &mut BindingRequest, source: Source, ws: &Workspace,
     let declaring = may_declare && req.targets.first().is_some_and(|(_, n)| ws.resource(n).is_none());
     for spec in source.spec().resource().keys.iter().filter(|_| declaring) {
         if let (Some(question), false) = (spec.ask, req.declare.iter().any(|(k, _)| *k == spec.key))
-            && let Some(v) = ask_key(spec, question)?
+            && let Some(v) = ask_key(spec, question, |_: &str| Ok(()))?
         {
             req.declare.push((spec.key, v));
         }
     }
     for spec in source.spec().binding_keys() {
         if let (Some(question), None) = (spec.ask, req.setting(spec.key))
-            && let Some(v) = ask_key(spec, question)?
+            && let Some(v) = ask_key(spec, question, together(req, source, spec))?
         {
             req.set(spec.key, v);
         }
     }
     Ok(())
+}
+
+/// The source's check of the binding as a whole (`check_binding`) on an
+/// answer for `spec`, with the values given so far: an SNS filter policy
+/// is checked against the scope answered before it.
+fn together(
+    req: &BindingRequest,
+    source: Source,
+    spec: &'static KeySpec,
+) -> impl Fn(&str) -> Result<(), String> + Clone + 'static {
+    let given = req.settings.clone();
+    move |value: &str| {
+        let mut s = Settings::new();
+        for (k, v) in &given {
+            s.set(k, v.clone());
+        }
+        s.set(spec.key, FieldValue::Str(value.to_string()));
+        match source
+            .spec()
+            .check_binding(&s.with_defaults(source.spec().binding_keys()))
+        {
+            Err(p) if p.key == spec.key => Err(p.message),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_declare: bool) -> CargoResult<()> {
@@ -350,7 +375,11 @@ fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_decl
 }
 
 /// One key's question, by what the key takes; `None` for "left empty".
-fn ask_key(spec: &'static KeySpec, question: &str) -> CargoResult<Option<FieldValue>> {
+fn ask_key(
+    spec: &'static KeySpec,
+    question: &str,
+    together: impl Fn(&str) -> Result<(), String> + Clone + 'static,
+) -> CargoResult<Option<FieldValue>> {
     Ok(match spec.kind {
         KeyKind::List { choices, .. } => {
             let defaults: Vec<usize> = match spec.default.map(|d| d.value()) {
@@ -403,12 +432,12 @@ fn ask_key(spec: &'static KeySpec, question: &str) -> CargoResult<Option<FieldVa
                 Text::new(question)
                     .with_help_message("leave empty for none")
                     .with_validator(move |s: &str| {
-                        Ok(match (s.is_empty(), check) {
-                            (false, Some(f)) => match f(s) {
-                                Ok(()) => Validation::Valid,
-                                Err(why) => Validation::Invalid(why.into()),
-                            },
-                            _ => Validation::Valid,
+                        if s.is_empty() {
+                            return Ok(Validation::Valid);
+                        }
+                        Ok(match check.map_or(Ok(()), |f| f(s)).and_then(|()| together(s)) {
+                            Ok(()) => Validation::Valid,
+                            Err(why) => Validation::Invalid(why.into()),
                         })
                     })
                     .prompt(),

@@ -8,7 +8,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::model::{FieldValue, KeyKind, KeySpec};
-use crate::sources::binding::flagged;
+use crate::sources::binding::{flag_help, flagged};
 use crate::sources::{self, BindingRequest};
 
 #[derive(Debug, Clone, Default)]
@@ -138,7 +138,7 @@ impl clap::Args for BindingArgs {
                 .help("An existing resource, by ARN (a pool, bucket, table stream, stream, …)"),
         );
         for k in flagged(false) {
-            cmd = cmd.arg(key_arg(k));
+            cmd = cmd.arg(key_arg(k).help(flag_help(k.key, false)));
         }
         cmd = cmd.arg(
             Arg::new("resource-name")
@@ -147,7 +147,7 @@ impl clap::Args for BindingArgs {
                 .help("New resource: its physical name (bucket, table, stream, pool or queue name)"),
         );
         for k in flagged(true) {
-            cmd = cmd.arg(key_arg(k));
+            cmd = cmd.arg(key_arg(k).help(flag_help(k.key, true)));
         }
         cmd
     }

@@ -45,7 +45,11 @@ pub fn exec(args: CheckArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
             let outcome = if report.findings.is_empty() {
                 "no problems".to_string()
             } else {
-                format!("{}, {}", plural(report.errors, "error"), plural(report.warnings, "warning"))
+                format!(
+                    "{}, {}",
+                    plural(report.errors, "error"),
+                    plural(report.warnings, "warning")
+                )
             };
             shell.status("Checked", format!("{checked}: {outcome}"));
         }

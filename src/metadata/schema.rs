@@ -526,6 +526,10 @@ fn parse_binding(
     }
     let specs = source.spec().binding_keys();
     let settings = r.keys(specs).with_defaults(specs);
+    if let Err(p) = source.spec().check_binding(&settings) {
+        let msg = format!("`{}`: {}", r.path(p.key), p.message);
+        r.error(p.key, msg, Some(p.help));
+    }
     r.finish();
     Some(Binding {
         target: target?,

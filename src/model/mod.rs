@@ -43,6 +43,7 @@ pub enum Source {
     Dynamodb,
     Kinesis,
     Sqs,
+    Sns,
 }
 
 impl Source {

@@ -137,7 +137,7 @@ fn grant(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, g: &Grant) {
             let ge = spec.export_grant(&p, f);
             let actions = res.kind.spec().grant_actions(access).unwrap_or_default();
             let st = Statement::allow(&actions, ge.resources);
-            let extra = spec.grant_statements(res, access);
+            let extra = spec.grant_statements(cx, res, access, f);
             let var = grant_env_name(res);
             match ge.late {
                 None => {

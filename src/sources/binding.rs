@@ -73,6 +73,21 @@ pub fn flagged(resource: bool) -> Vec<&'static KeySpec> {
     out
 }
 
+/// The help of flag `--KEY`: each source's own text where sources share
+/// the key (`--kms-key-arn` describes a user pool's and a topic's key).
+pub fn flag_help(key: &str, resource: bool) -> String {
+    let mut out: Vec<&'static str> = Vec::new();
+    for s in crate::sources::all() {
+        let keys = if resource { s.resource().keys } else { s.binding_keys() };
+        if let Some(help) = keys.iter().find(|k| k.key == key).and_then(|k| k.flag)
+            && !out.contains(&help)
+        {
+            out.push(help);
+        }
+    }
+    out.join("; ")
+}
+
 impl BindingRequest {
     /// The flags that give this request again (for "the same, without
     /// questions"), in the order of the sources' specs.
@@ -229,6 +244,10 @@ pub fn resolve(
 ) -> CargoResult<Resolved> {
     check_flags(req, source)?;
     let settings = settings_of(&req.settings, source.spec().binding_keys(), source)?;
+    source
+        .spec()
+        .check_binding(&settings)
+        .map_err(|p| user_error(format!("`--{}`: {}", p.key, p.message), p.help))?;
     let own = source.binding_key();
     let kind = source.resource_kind();
     let (target, new_resource) = match (req.arn.as_deref(), req.targets.first()) {

@@ -16,6 +16,7 @@ pub mod kinesis;
 pub mod rules;
 pub mod s3;
 pub mod sample;
+pub mod sns;
 pub mod sqs;
 pub mod stream;
 
@@ -46,6 +47,7 @@ impl Source {
             Source::Dynamodb => &dynamodb::Dynamodb,
             Source::Kinesis => &kinesis::Kinesis,
             Source::Sqs => &sqs::Sqs,
+            Source::Sns => &sns::Sns,
         }
     }
 
@@ -263,6 +265,18 @@ pub struct TriggerFields {
 /// A problem with a trigger-level key: (key, message, help).
 pub type KeyProblem = (&'static str, String, Option<String>);
 
+/// A binding whose keys are each well-formed but wrong together (an SNS
+/// filter policy is read by its scope), found by
+/// [`SourceSpec::check_binding`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BindingProblem {
+    /// The key at fault (`filter-policy`).
+    pub key: &'static str,
+    /// What is wrong, to follow "`KEY`: " (the flag or the Cargo.toml key).
+    pub message: String,
+    pub help: String,
+}
+
 /// Samples for a new crate: the event files and the values its templates
 /// assert on (`samples.<file stem>.*`).
 pub struct ScaffoldSamples {
@@ -337,6 +351,13 @@ pub trait SourceSpec: Sync {
         } else {
             Err(problems)
         }
+    }
+
+    /// Checks of one binding's values together, beyond what each key's own
+    /// kind checks (an SNS filter policy is valid or not by its scope).
+    /// Binding flags, the questions and the metadata reader all run it.
+    fn check_binding(&self, _settings: &crate::model::Settings) -> Result<(), BindingProblem> {
+        Ok(())
     }
 
     /// The rules AWS enforces among the bindings of one physical target
@@ -457,9 +478,16 @@ pub trait SourceSpec: Sync {
         }
     }
 
-    /// Statements a grant of `access` on `r` needs beyond its actions on
-    /// the resource (a queue's KMS key).
-    fn grant_statements(&self, _r: &Resource, _access: &str) -> Vec<crate::model::cfn::Statement> {
+    /// Statements a grant of `access` on resource `r` needs besides the
+    /// level's actions on the resource (the KMS key a topic is encrypted
+    /// with); `cx` takes warnings.
+    fn grant_statements(
+        &self,
+        _cx: &mut ExportCx<'_>,
+        _r: &Resource,
+        _access: &str,
+        _f: &FunctionCx<'_>,
+    ) -> Vec<crate::model::cfn::Statement> {
         Vec::new()
     }
 }

@@ -887,7 +887,13 @@ impl SourceSpec for Sqs {
 
     /// Reading an encrypted queue decrypts with its key; sending to it
     /// makes data keys with it too.
-    fn grant_statements(&self, r: &Resource, access: &str) -> Vec<Statement> {
+    fn grant_statements(
+        &self,
+        _cx: &mut ExportCx<'_>,
+        r: &Resource,
+        access: &str,
+        _f: &FunctionCx<'_>,
+    ) -> Vec<Statement> {
         let Some(key) = kms_key(Some(r)) else {
             return Vec::new();
         };

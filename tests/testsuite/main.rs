@@ -39,5 +39,6 @@ mod new;
 mod patterns;
 mod readme;
 mod scaffolds;
+mod sns;
 mod unwire;
 mod wire;

@@ -298,4 +298,5 @@ fn bad_event_requests_are_clear_errors() {
 }
 
 mod cases;
+mod sns;
 mod sqs;

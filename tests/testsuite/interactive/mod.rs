@@ -266,4 +266,5 @@ fn without_a_terminal_a_missing_value_fails_fast_with_the_flag() {
     assert!(r.stderr.contains("resource `uploads`"), "{}", r.stderr);
 }
 
+mod sns;
 mod sqs;

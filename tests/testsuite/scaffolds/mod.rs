@@ -447,4 +447,5 @@ async fn the_first_modules_error_stops_the_second() {
     }
 }
 
+mod sns;
 mod sqs;
