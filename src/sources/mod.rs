@@ -119,6 +119,31 @@ pub struct TargetSpec {
     pub default_label: Option<&'static str>,
 }
 
+/// One kind of binding of a source whose bindings come in kinds (an
+/// EventBridge binding is a schedule, or a rule on a bus): a binding is
+/// exactly one of its source's forms. The questions ask which, and only
+/// for its keys and (if it has one) its target.
+#[derive(Debug)]
+pub struct BindingForm {
+    /// How the form is offered in the interactive question.
+    pub label: &'static str,
+    /// The key that makes a binding this kind (`schedule`): required.
+    pub key: &'static str,
+    /// The form's other binding keys (`timezone`, …); keys of other forms
+    /// do not apply.
+    pub keys: &'static [&'static str],
+    /// Whether a binding of this form may name a target; one that does not
+    /// has `Target::Default`.
+    pub target: bool,
+}
+
+impl BindingForm {
+    /// Is `key` one of this form's binding keys?
+    pub fn has(&self, key: &str) -> bool {
+        self.key == key || self.keys.contains(&key)
+    }
+}
+
 /// A physical name's rule: the check, what it is (for metadata findings)
 /// and how to write one (for flags).
 #[derive(Debug)]
@@ -291,6 +316,12 @@ pub trait SourceSpec: Sync {
 
     /// The binding's keys besides its target, in the order they are written.
     fn binding_keys(&self) -> &'static [KeySpec] {
+        &[]
+    }
+
+    /// The kinds a binding comes in, when it is exactly one of several
+    /// (see [`BindingForm`]); none for most sources.
+    fn forms(&self) -> &'static [BindingForm] {
         &[]
     }
 
