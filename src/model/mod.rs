@@ -42,6 +42,7 @@ pub enum Source {
     S3,
     Dynamodb,
     Kinesis,
+    Eventbridge,
 }
 
 impl Source {

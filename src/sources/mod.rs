@@ -11,6 +11,7 @@ pub mod binding;
 pub mod cognito;
 pub mod draft;
 pub mod dynamodb;
+pub mod eventbridge;
 pub mod export;
 pub mod kinesis;
 pub mod rules;
@@ -44,6 +45,7 @@ impl Source {
             Source::S3 => &s3::S3,
             Source::Dynamodb => &dynamodb::Dynamodb,
             Source::Kinesis => &kinesis::Kinesis,
+            Source::Eventbridge => &eventbridge::Eventbridge,
         }
     }
 
