@@ -12,6 +12,7 @@ mod check;
 mod cli;
 mod cognito;
 mod event;
+mod eventbridge;
 mod export;
 mod freeze;
 mod grant;
