@@ -11,7 +11,9 @@
    API of `cargo trigger invoke`) and handler time for a 1,000-record
    DynamoDB, Kinesis and SQS batch, against the echo function.
 
-Usage: bench.py --tool PATH --work DIR [--quick] [--only 1,2,3,4] [--crates NAME,…]
+Usage: bench.py --tool PATH --work DIR [--quick] [--only 1,2,3,4] [--crates A,B]
+(`--crates`: parts 3 and 4 for these generated functions only, and the echo
+baselines.)
 Writes DIR/results.json and prints every ratio.
 """
 
@@ -78,19 +80,23 @@ def synthetic_workspace(d: Path, n: int):
         shutil.rmtree(d)
     (d / "crates").mkdir(parents=True)
     root = ['[workspace]\nresolver = "3"\nmembers = ["crates/*"]\n']
-    sources = ["s3", "dynamodb", "kinesis"]
+    sources = ["s3", "dynamodb", "kinesis", "eventbridge"]
     for i in range(n):
         c = d / "crates" / f"m{i:03}"
         (c / "src").mkdir(parents=True)
         (c / "src" / "main.rs").write_text("fn main() {}\n")
         manifest = f'[package]\nname = "m{i:03}"\nversion = "0.1.0"\nedition = "2024"\n'
         if i % 3 == 0:
-            src = sources[(i // 3) % 3]
+            src = sources[(i // 3) % len(sources)]
             res = f"r{i:03}"
-            kind = {"s3": "s3-bucket", "dynamodb": "dynamodb-table", "kinesis": "kinesis-stream"}[src]
+            kind = {"s3": "s3-bucket", "dynamodb": "dynamodb-table", "kinesis": "kinesis-stream", "eventbridge": "event-bus"}[src]
             root.append(f'\n[workspace.metadata.trigger.resources.{res}]\ntype = "{kind}"\n')
-            key = {"s3": "bucket", "dynamodb": "table", "kinesis": "stream"}[src]
+            key = {"s3": "bucket", "dynamodb": "table", "kinesis": "stream", "eventbridge": "bus"}[src]
             manifest += f'\n[package.metadata.trigger]\nsource = "{src}"\n\n[[package.metadata.trigger.bindings]]\n{key} = "{res}"\n'
+            if src == "eventbridge":
+                # A rule on the bus, and a schedule in a time zone.
+                manifest += """pattern = '{"source": ["acme.orders"], "detail": {"total": [{"numeric": [">", 100]}]}}'\n"""
+                manifest += '\n[[package.metadata.trigger.bindings]]\nschedule = "cron(0 9 ? * MON-FRI *)"\ntimezone = "Europe/Berlin"\n'
             manifest += '\n[package.metadata.lambda.deploy]\nmemory = 256\ntimeout = 10\n'
         (c / "Cargo.toml").write_text(manifest)
     (d / "Cargo.toml").write_text("".join(root))
@@ -205,6 +211,10 @@ CRATES = [
     ("photos-s3-trigger", ["--source", "s3", "--bucket", "photos"], False),
     ("todos-dynamodb-trigger", ["--source", "dynamodb", "--table", "todos"], False),
     ("clicks-kinesis-trigger", ["--source", "kinesis", "--stream", "clicks"], False),
+    ("orders-eventbridge-trigger", ["orders-eventbridge-trigger", "--source", "eventbridge", "--pattern",
+                                    '{"source": ["acme.orders"], "detail-type": ["Order Placed"]}'], False),
+    ("nightly-eventbridge-trigger", ["nightly-eventbridge-trigger", "--source", "eventbridge", "--schedule",
+                                     "cron(0 2 * * ? *)", "--timezone", "Europe/Berlin"], False),
     ("users-pre-sign-up", ["--source", "cognito", "--event", "pre-sign-up", "--module", "email-deny-list",
                            "--set", "DOMAIN_DENY_LIST=mailinator.com", "--user-pool", "users"], False),
     ("members-post-confirmation", ["--source", "cognito", "--event", "post-confirmation", "--module", "add-to-group",
@@ -316,8 +326,8 @@ def bench_runtime(tool, ws, builds, quick):
                                                           "--new-image", '{"id": "todo-1", "title": "Write the handler", "done": false}']),
         "clicks-kinesis-trigger": event("kinesis-1000", ["kinesis", "--stream", "clicks", "--records", "1000",
                                                          "--data", '{"id": "evt-1", "action": "click"}']),
-        "jobs-sqs-trigger": event("sqs-1000", ["sqs", "--queue", "jobs", "--records", "1000",
-                                               "--body", '{"id": "job-1", "action": "resize"}']),
+        "orders-eventbridge-trigger": event("eventbridge", ["--for", "orders-eventbridge-trigger"]),
+        "nightly-eventbridge-trigger": event("scheduled", ["--for", "nightly-eventbridge-trigger"]),
     }
     rows = {}
     for krate, path in events.items():

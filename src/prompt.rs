@@ -16,7 +16,7 @@ use crate::ops::new::NewOptions;
 use crate::ops::wire::WireOptions;
 use crate::scaffold::catalog;
 use crate::settings;
-use crate::sources::{BindingRequest, CognitoEvent, TokenVersion};
+use crate::sources::{BindingForm, BindingRequest, CognitoEvent, TokenVersion};
 use crate::workspace::Workspace;
 
 /// Ask questions at all? Only when stdin is a terminal.
@@ -260,25 +260,51 @@ fn ask_token_version() -> CargoResult<TokenVersion> {
 /// Ask for the binding's target and settings where flags left them out:
 /// the target (a declared resource, a new one, or an ARN), the keys with a
 /// question of a resource it declares, then each of the source's binding
-/// keys that has a question.
+/// keys that has a question. A source whose bindings come in forms is asked
+/// which form first (unless the flags say), then only that form's keys, and
+/// its target only if the form has one.
 pub fn complete_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_declare: bool) -> CargoResult<()> {
-    if !req.has_target() {
+    let spec = source.spec();
+    // A source whose bindings come in forms: which one, then only its keys.
+    let form = match spec.forms() {
+        [] => None,
+        forms => Some(
+            match forms
+                .iter()
+                .find(|f| req.setting(f.key).is_some() || f.keys.iter().any(|k| req.setting(k).is_some()))
+                .or_else(|| req.has_target().then(|| forms.iter().find(|f| f.target)).flatten())
+            {
+                Some(f) => f,
+                None => {
+                    let options: Vec<Choice<&BindingForm>> =
+                        forms.iter().map(|f| choice(capitalized(f.label), f)).collect();
+                    answer(Select::new(&format!("How is the {} trigger run?", spec.display_name()), options).prompt())?
+                        .value
+                }
+            },
+        ),
+    };
+    if !req.has_target() && form.is_none_or(|f| f.target) {
         ask_target(req, source, ws, may_declare)?;
     }
     // A resource this binding declares: its keys that have a question.
     let declaring = may_declare && req.targets.first().is_some_and(|(_, n)| ws.resource(n).is_none());
-    for spec in source.spec().resource().keys.iter().filter(|_| declaring) {
-        if let (Some(question), false) = (spec.ask, req.declare.iter().any(|(k, _)| *k == spec.key))
-            && let Some(v) = ask_key(spec, question, |_: &str| Ok(()))?
+    for key in spec.resource().keys.iter().filter(|_| declaring) {
+        if let (Some(question), false) = (key.ask, req.declare.iter().any(|(k, _)| *k == key.key))
+            && let Some(v) = ask_key(key, question, false, |_: &str| Ok(()))?
         {
-            req.declare.push((spec.key, v));
+            req.declare.push((key.key, v));
         }
     }
-    for spec in source.spec().binding_keys() {
-        if let (Some(question), None) = (spec.ask, req.setting(spec.key))
-            && let Some(v) = ask_key(spec, question, together(req, source, spec))?
+    for key in spec.binding_keys() {
+        if form.is_some_and(|f| !f.has(key.key)) {
+            continue;
+        }
+        let required = form.is_some_and(|f| f.key == key.key);
+        if let (Some(question), None) = (key.ask, req.setting(key.key))
+            && let Some(v) = ask_key(key, question, required, together(req, source, key))?
         {
-            req.set(spec.key, v);
+            req.set(key.key, v);
         }
     }
     Ok(())
@@ -307,6 +333,14 @@ fn together(
             _ => Ok(()),
         }
     }
+}
+
+/// `on a schedule` → `On a schedule`
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_declare: bool) -> CargoResult<()> {
@@ -374,10 +408,13 @@ fn ask_target(req: &mut BindingRequest, source: Source, ws: &Workspace, may_decl
     Ok(())
 }
 
-/// One key's question, by what the key takes; `None` for "left empty".
+/// One key's question, by what the key takes; `None` for "left empty"
+/// (which a `required` string key refuses). `together` checks an answer
+/// with the binding's other values.
 fn ask_key(
     spec: &'static KeySpec,
     question: &str,
+    required: bool,
     together: impl Fn(&str) -> Result<(), String> + Clone + 'static,
 ) -> CargoResult<Option<FieldValue>> {
     Ok(match spec.kind {
@@ -428,19 +465,32 @@ fn ask_key(
             )?))
         }
         KeyKind::Str { check, .. } => {
+            let validate = spec.validate;
+            let mut text = Text::new(question);
+            if !required {
+                text = text.with_help_message("leave empty for none");
+            }
             let v = answer(
-                Text::new(question)
-                    .with_help_message("leave empty for none")
-                    .with_validator(move |s: &str| {
-                        if s.is_empty() {
-                            return Ok(Validation::Valid);
-                        }
-                        Ok(match check.map_or(Ok(()), |f| f(s)).and_then(|()| together(s)) {
-                            Ok(()) => Validation::Valid,
-                            Err(why) => Validation::Invalid(why.into()),
-                        })
+                text.with_validator(move |s: &str| {
+                    if s.is_empty() {
+                        return Ok(if required {
+                            Validation::Invalid("a value is required".into())
+                        } else {
+                            Validation::Valid
+                        });
+                    }
+                    if let Some(Err(why)) = check.map(|f| f(s)) {
+                        return Ok(Validation::Invalid(why.into()));
+                    }
+                    if let Some(Err(e)) = validate.map(|f| f(s)) {
+                        return Ok(Validation::Invalid(format!("{}\nhelp: {}", e.message, e.help).into()));
+                    }
+                    Ok(match together(s) {
+                        Ok(()) => Validation::Valid,
+                        Err(why) => Validation::Invalid(why.into()),
                     })
-                    .prompt(),
+                })
+                .prompt(),
             )?;
             (!v.is_empty()).then_some(FieldValue::Str(v))
         }
@@ -469,7 +519,8 @@ pub fn defaults_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<()> {
             format!("pass `--source` with one of {}", Source::names()),
         )
     })?;
-    if !opts.binding.has_target() {
+    // An optional target stays the source's default (the default event bus).
+    if !opts.binding.has_target() && source.spec().target().default_label.is_none() {
         let declared = ws.resources_for(source);
         let name = match declared.as_slice() {
             [one] => one.name.clone(),

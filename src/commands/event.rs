@@ -8,13 +8,13 @@ use crate::shell::Shell;
 use crate::sources::{self, sample::EventFlags};
 use crate::workspace::Located;
 
-/// Print a sample event (Cognito trigger sources, S3 put/delete, DynamoDB insert/modify/remove, Kinesis records, SQS messages, SNS notifications) as JSON
+/// Print a sample event (Cognito trigger sources, S3 put/delete, DynamoDB insert/modify/remove, Kinesis records, SQS messages, SNS notifications, EventBridge events and scheduled events) as JSON
 #[derive(Args, Debug)]
 pub struct EventArgs {
-    /// cognito, s3, dynamodb, kinesis, sqs or sns [default: from `--for`]
+    /// cognito, s3, dynamodb, kinesis, sqs, sns or eventbridge [default: from `--for`]
     #[arg(value_name = "SOURCE")]
     pub source: Option<String>,
-    /// put/delete (s3), insert/modify/remove (dynamodb), records (kinesis), messages (sqs), notification (sns), or a Cognito event or trigger source (e.g. `PreSignUp_SignUp`)
+    /// put/delete (s3), insert/modify/remove (dynamodb), records (kinesis), messages (sqs), notification (sns), event/scheduled (eventbridge), or a Cognito event or trigger source (e.g. `PreSignUp_SignUp`)
     #[arg(value_name = "KIND")]
     pub kind: Option<String>,
     /// Take the source, event and resource names from this trigger crate

@@ -81,7 +81,9 @@ impl NewArgs {
 /// Does `new` lack a value that a question (or `--yes`) would supply?
 fn incomplete(opts: &NewOptions) -> bool {
     opts.source.is_none()
-        || !opts.binding.has_target()
+        || opts
+            .source
+            .is_some_and(|s| !crate::sources::binding::is_complete(&opts.binding, s))
         || (opts.source.is_some_and(|s| s.spec().has_events())
             && opts.cognito.events.is_empty()
             && opts.cognito.capabilities.is_empty())

@@ -86,7 +86,9 @@ pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult 
         let source = opts
             .source
             .or_else(|| member.and_then(|m| m.trigger.as_ref()).map(|t| t.source));
-        if let Some(source) = source {
+        if let Some(source) = source
+            && !crate::sources::binding::is_complete(&opts.binding, source)
+        {
             asked = true;
             crate::prompt::complete_target(&mut opts.binding, source, &ws, true)
                 .map_err(crate::commands::new::cancelled)?;

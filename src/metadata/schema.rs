@@ -205,6 +205,13 @@ impl Reader<'_, '_> {
                     self.error(key, msg, None);
                     return None;
                 }
+                if let Some(f) = spec.validate
+                    && let Err(e) = f(&v)
+                {
+                    let msg = format!("`{}`: {}", self.path(key), e.message);
+                    self.error(key, msg, Some(e.help));
+                    return None;
+                }
                 Some(FieldValue::Str(v))
             }
             KeyKind::Int { min, max } => {
@@ -526,6 +533,17 @@ fn parse_binding(
     }
     let specs = source.spec().binding_keys();
     let settings = r.keys(specs).with_defaults(specs);
+    let written = present
+        .first()
+        .and_then(|p| target_keys.iter().copied().find(|k| k == p));
+    if let Err((k, msg, help)) = sources::binding::check_form(
+        source,
+        &|k: &str| obj.contains_key(k),
+        written.map(|k| (k, k.to_string())),
+        &|k: &str| k.to_string(),
+    ) {
+        r.error(k, format!("`{key}`: {msg}"), help);
+    }
     if let Err(p) = source.spec().check_binding(&settings) {
         let msg = format!("`{}`: {}", r.path(p.key), p.message);
         r.error(p.key, msg, Some(p.help));

@@ -55,6 +55,19 @@ impl Serialize for FieldValue {
 /// A check of a string value; the error says what is wrong.
 pub type Check = fn(&str) -> Result<(), String>;
 
+/// A check of a string value whose error says what is wrong and how to fix
+/// it, for values with a grammar of their own (a schedule expression, an
+/// event pattern): the message stands alone (it may span lines, e.g. a
+/// caret under the bad field), the fix is the `help:` line.
+pub type Validate = fn(&str) -> Result<(), Invalid>;
+
+/// Why a value failed a [`Validate`] check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    pub message: String,
+    pub help: String,
+}
+
 /// What values a key takes.
 #[derive(Clone, Copy, Debug)]
 pub enum KeyKind {
@@ -121,6 +134,8 @@ pub struct KeySpec {
     pub elsewhere: &'static str,
     /// Shown in `list`'s resource DETAIL column as `LABEL=value`.
     pub list_label: Option<&'static str>,
+    /// A string key's full check, with its own fix (after `kind`'s).
+    pub validate: Option<Validate>,
 }
 
 impl KeySpec {
@@ -134,6 +149,7 @@ impl KeySpec {
             fix: None,
             elsewhere: "remove it",
             list_label: None,
+            validate: None,
         }
     }
 
@@ -164,6 +180,11 @@ impl KeySpec {
 
     pub const fn list_label(mut self, label: &'static str) -> Self {
         self.list_label = Some(label);
+        self
+    }
+
+    pub const fn validate(mut self, f: Validate) -> Self {
+        self.validate = Some(f);
         self
     }
 
@@ -204,6 +225,14 @@ impl KeySpec {
     /// Check a value read from Cargo.toml (as JSON) or made from a flag.
     /// The error is the reason, to be put after "`KEY` …".
     pub fn check(&self, v: &FieldValue) -> Result<(), KeyError> {
+        self.check_kind(v)?;
+        match (self.validate, v) {
+            (Some(f), FieldValue::Str(s)) => f(s).map_err(KeyError::Explained),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_kind(&self, v: &FieldValue) -> Result<(), KeyError> {
         match (&self.kind, v) {
             (KeyKind::Str { check, what }, FieldValue::Str(s)) => match check {
                 Some(f) => f(s).map_err(|why| KeyError::Invalid(format!("is not {what}: {why}"))),
@@ -246,6 +275,8 @@ pub enum KeyError {
     Arn(String),
     /// Any other reason, to follow the key's name.
     Invalid(String),
+    /// A [`Validate`] check failed: its own message and fix.
+    Explained(Invalid),
 }
 
 /// `` `a`, `b` ``

@@ -44,6 +44,7 @@ pub enum Source {
     Kinesis,
     Sqs,
     Sns,
+    Eventbridge,
 }
 
 impl Source {

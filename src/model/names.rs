@@ -46,6 +46,12 @@ pub fn snake(s: &str) -> String {
     words(&s.to_ascii_lowercase()).to_snake_case()
 }
 
+/// `orderId`, `order-id` → `order_id`: case changes separate words too
+/// (a JSON key made a Rust field name).
+pub fn snake_words(s: &str) -> String {
+    words(s).to_snake_case()
+}
+
 /// `email-deny-list` → `EmailDenyList`
 pub fn pascal(s: &str) -> String {
     words(&s.to_ascii_lowercase()).to_upper_camel_case()

@@ -109,7 +109,7 @@ impl Dialect {
             self.error(
                 &root,
                 format!("not valid JSON: {e}"),
-                format!("a {} is a JSON object such as `{}`", self.kind, self.example),
+                format!("{} is a JSON object such as `{}`", self.described, self.example),
             )
         })?;
         match value {

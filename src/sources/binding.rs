@@ -2,6 +2,7 @@
 //! into a checked [`Binding`] and, where asked, a new resource declaration,
 //! by the source's key specs. Shared by `new`, `wire` and the prompts.
 
+use super::KeyProblem;
 use crate::errors::{CargoResult, user_error};
 use crate::model::arn::Arn;
 use crate::model::keys::KeyError;
@@ -184,6 +185,7 @@ pub fn check_value(spec: &KeySpec, value: &FieldValue, source: Source) -> CargoR
         )),
         Err(KeyError::Arn(why)) => Err(user_error(why, format!("pass `{flag} {}`", spec.example_value()))),
         Err(KeyError::Invalid(why)) => Err(with_fix(format!("`{flag}` {why}"), fix)),
+        Err(KeyError::Explained(e)) => Err(user_error(format!("`{flag}`: {}", e.message), e.help)),
         Err(KeyError::Type) => Err(user_error(
             format!("`{flag}` takes {}", spec.kind_noun()),
             "see `--help`",
@@ -207,6 +209,84 @@ fn settings_of(given: &[(&'static str, FieldValue)], specs: &[KeySpec], source: 
         s.set(spec.key, check_value(spec, value, source)?);
     }
     Ok(s.with_defaults(specs))
+}
+
+/// Is the binding one of its source's forms (see
+/// [`BindingForm`](super::BindingForm))? `has_key` says which binding keys
+/// it has; `target` how its target is written, if it names one; `name`
+/// writes a key as the user wrote it (`--schedule`, `schedule`). The
+/// problem is (key, message, help).
+pub fn check_form(
+    source: Source,
+    has_key: &dyn Fn(&str) -> bool,
+    target: Option<(&'static str, String)>,
+    name: &dyn Fn(&str) -> String,
+) -> Result<(), KeyProblem> {
+    let forms = source.spec().forms();
+    let Some(first) = forms.first() else {
+        return Ok(());
+    };
+    let named = |k: &str| format!("`{}`", name(k));
+    let chosen: Vec<_> = forms.iter().filter(|f| has_key(f.key)).collect();
+    let form = match chosen.as_slice() {
+        [] => {
+            let keys: Vec<String> = forms.iter().map(|f| named(f.key)).collect();
+            let ways: Vec<String> = forms
+                .iter()
+                .map(|f| format!("{} to run it {}", named(f.key), f.label))
+                .collect();
+            return Err((
+                first.key,
+                format!("a binding of a `{source}` trigger needs {}", keys.join(" or ")),
+                Some(format!("add {}", ways.join(", or "))),
+            ));
+        }
+        [one] => *one,
+        [a, b, ..] => {
+            return Err((
+                b.key,
+                format!(
+                    "{} and {} can't both be set: a binding runs {} or {}",
+                    named(a.key),
+                    named(b.key),
+                    a.label,
+                    b.label
+                ),
+                Some("write one binding for each".into()),
+            ));
+        }
+    };
+    for other in forms.iter().filter(|f| f.key != form.key) {
+        if let Some(k) = other.keys.iter().find(|k| has_key(k) && !form.has(k)) {
+            return Err((
+                k,
+                format!("{} only applies to a binding {}", named(k), other.label),
+                Some(format!(
+                    "remove {}, or replace {} with {}",
+                    named(k),
+                    named(form.key),
+                    named(other.key)
+                )),
+            ));
+        }
+    }
+    if let (false, Some((key, written))) = (form.target, target) {
+        return Err((
+            key,
+            format!("`{written}` does not apply to a binding {}", form.label),
+            Some(format!("remove `{written}`")),
+        ));
+    }
+    Ok(())
+}
+
+/// Does `req` say enough to bind a `source` trigger without questions: a
+/// target (unless it is optional) and, for a source with forms, which one?
+pub fn is_complete(req: &BindingRequest, source: Source) -> bool {
+    let spec = source.spec();
+    let target = req.has_target() || spec.target().default_label.is_some();
+    let form = spec.forms().is_empty() || spec.forms().iter().any(|f| req.setting(f.key).is_some());
+    target && form
 }
 
 /// Build the resource that a new name declares.
@@ -244,6 +324,10 @@ pub fn resolve(
 ) -> CargoResult<Resolved> {
     check_flags(req, source)?;
     let settings = settings_of(&req.settings, source.spec().binding_keys(), source)?;
+    let given = |k: &str| req.settings.iter().any(|(key, _)| *key == k);
+    let target = req.given_target().map(|(k, _)| (k, format!("--{k}")));
+    check_form(source, &given, target, &|k| format!("--{k}"))
+        .map_err(|(_, message, help)| user_error(message, help.unwrap_or_default()))?;
     source
         .spec()
         .check_binding(&settings)

@@ -90,7 +90,8 @@ const RESERVED: &[&str] = &[
     "lpt9",
 ];
 
-const KEYWORDS: &[&str] = &[
+/// Rust's keywords: no crate name or identifier may be one.
+pub const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
     "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
     "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",

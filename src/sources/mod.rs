@@ -11,6 +11,7 @@ pub mod binding;
 pub mod cognito;
 pub mod draft;
 pub mod dynamodb;
+pub mod eventbridge;
 pub mod export;
 pub mod kinesis;
 pub mod rules;
@@ -48,6 +49,7 @@ impl Source {
             Source::Kinesis => &kinesis::Kinesis,
             Source::Sqs => &sqs::Sqs,
             Source::Sns => &sns::Sns,
+            Source::Eventbridge => &eventbridge::Eventbridge,
         }
     }
 
@@ -121,6 +123,31 @@ pub struct TargetSpec {
     /// A source whose target is optional says what a binding without one
     /// means ("the default event bus"): `Target::Default`.
     pub default_label: Option<&'static str>,
+}
+
+/// One kind of binding of a source whose bindings come in kinds (an
+/// EventBridge binding is a schedule, or a rule on a bus): a binding is
+/// exactly one of its source's forms. The questions ask which, and only
+/// for its keys and (if it has one) its target.
+#[derive(Debug)]
+pub struct BindingForm {
+    /// How the form is offered in the interactive question.
+    pub label: &'static str,
+    /// The key that makes a binding this kind (`schedule`): required.
+    pub key: &'static str,
+    /// The form's other binding keys (`timezone`, …); keys of other forms
+    /// do not apply.
+    pub keys: &'static [&'static str],
+    /// Whether a binding of this form may name a target; one that does not
+    /// has `Target::Default`.
+    pub target: bool,
+}
+
+impl BindingForm {
+    /// Is `key` one of this form's binding keys?
+    pub fn has(&self, key: &str) -> bool {
+        self.key == key || self.keys.contains(&key)
+    }
 }
 
 /// A physical name's rule: the check, what it is (for metadata findings)
@@ -316,6 +343,12 @@ pub trait SourceSpec: Sync {
 
     /// The binding's keys besides its target, in the order they are written.
     fn binding_keys(&self) -> &'static [KeySpec] {
+        &[]
+    }
+
+    /// The kinds a binding comes in, when it is exactly one of several
+    /// (see [`BindingForm`]); none for most sources.
+    fn forms(&self) -> &'static [BindingForm] {
         &[]
     }
 

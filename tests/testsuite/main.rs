@@ -25,6 +25,7 @@ mod check;
 mod cli;
 mod cognito;
 mod event;
+mod eventbridge;
 mod export;
 mod faults;
 mod freeze;

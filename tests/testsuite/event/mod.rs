@@ -11,7 +11,7 @@ use support::run;
 
 /// `a` is contained in `b`: every field of `a` is in `b` with the same value
 /// (numbers compared as numbers, `.000Z` timestamps as instants).
-fn contained(a: &Value, b: &Value, path: &str) -> Result<(), String> {
+pub(crate) fn contained(a: &Value, b: &Value, path: &str) -> Result<(), String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for (k, v) in x {
@@ -36,7 +36,7 @@ fn contained(a: &Value, b: &Value, path: &str) -> Result<(), String> {
 }
 
 #[track_caller]
-fn round_trip<T: DeserializeOwned + Serialize>(args: &[&str]) -> T {
+pub(crate) fn round_trip<T: DeserializeOwned + Serialize>(args: &[&str]) -> T {
     let dir = tempfile::tempdir().unwrap();
     let mut full = vec!["event"];
     full.extend_from_slice(args);

@@ -12,7 +12,7 @@ use std::process::Command;
 use support::{new, read};
 
 /// `cargo test` in a generated workspace; returns its output.
-fn cargo_test(ws: &Path) -> String {
+pub(crate) fn cargo_test(ws: &Path) -> String {
     let _shared_target = support::shared_target_lock();
     support::touch_sources(ws);
     let lock = support::fixtures().join("generated/Cargo.lock");
@@ -48,7 +48,7 @@ fn cargo_test(ws: &Path) -> String {
 }
 
 /// Count of `test … ok` lines for one crate's unit tests.
-fn tests_run(output: &str, crate_ident: &str) -> usize {
+pub(crate) fn tests_run(output: &str, crate_ident: &str) -> usize {
     let mut count = 0;
     let mut current = false;
     for line in output.lines() {
