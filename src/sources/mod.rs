@@ -370,6 +370,22 @@ pub trait SourceSpec: Sync {
     /// The kinds of sample event (`put`, `delete`); the first is the default.
     fn event_kinds(&self) -> Vec<String>;
 
+    /// The kinds a crate of this source takes (Cognito: its event and its
+    /// trigger sources), for `event --for` and `invoke --event`.
+    fn crate_event_kinds(&self, _t: &crate::workspace::TriggerMeta) -> Vec<String> {
+        self.event_kinds()
+    }
+
+    /// What an unknown kind's `help:` lists (`S3 kinds are …`).
+    fn event_kinds_help(&self) -> String {
+        let kinds = self.event_kinds();
+        let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+        match kinds.as_slice() {
+            [one] => format!("the only {} kind is `{one}`", self.display_name()),
+            _ => format!("the {} kinds are {}", self.display_name(), crate::model::quoted(&kinds)),
+        }
+    }
+
     /// The flags of `cargo trigger event` for this source.
     fn event_flags(&self) -> &'static [sample::EventFlag] {
         &[]

@@ -212,7 +212,8 @@ impl SourceSpec for Cognito {
                 None => problems.push((
                     "event",
                     format!("`{table}.event` is `{e}`, expected one of {}", CognitoEvent::names()),
-                    None,
+                    crate::model::suggest::closest(e, CognitoEvent::ALL.iter().map(|x| x.as_str()))
+                        .map(|c| format!("did you mean `{c}`?")),
                 )),
             },
         }
@@ -303,6 +304,23 @@ impl SourceSpec for Cognito {
                     .flat_map(|e| e.trigger_sources().iter().map(|s| s.to_string())),
             )
             .collect()
+    }
+
+    fn crate_event_kinds(&self, t: &crate::workspace::TriggerMeta) -> Vec<String> {
+        match t.event {
+            Some(e) => std::iter::once(e.as_str())
+                .chain(e.trigger_sources().iter().copied())
+                .map(str::to_string)
+                .collect(),
+            None => self.event_kinds(),
+        }
+    }
+
+    fn event_kinds_help(&self) -> String {
+        format!(
+            "a Cognito kind is an event ({}) or one of its trigger sources, e.g. `PreSignUp_SignUp` (`--for CRATE` names a crate's)",
+            CognitoEvent::names()
+        )
     }
 
     fn event_flags(&self) -> &'static [EventFlag] {

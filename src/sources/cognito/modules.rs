@@ -15,6 +15,7 @@ use crate::errors::{CargoResult, user_error};
 use crate::events::{DEFAULT_REGION, Origin};
 use crate::manifest::{LAMBDA_ENV, Manifest, TRIGGER};
 use crate::model::names::{pascal, snake};
+use crate::model::suggest::{closest, did_you_mean};
 use crate::model::{Binding, FieldValue, Resource, Source, Target, quoted};
 use crate::plan::Plan;
 use crate::scaffold::{ModuleScaffold, catalog};
@@ -34,7 +35,11 @@ pub fn modules_per_event(opts: &CognitoOptions) -> CargoResult<IndexMap<CognitoE
         let cap = cat.capabilities.get(c).ok_or_else(|| {
             user_error(
                 format!("unknown capability `{c}`"),
-                format!("`--capability` is one of {}", quoted(&capability_names())),
+                format!(
+                    "{}`--capability` is one of {}",
+                    did_you_mean(c, capability_names()),
+                    quoted(&capability_names())
+                ),
             )
         })?;
         for (event, module) in &cap.modules {
@@ -74,10 +79,25 @@ pub fn modules_per_event(opts: &CognitoOptions) -> CargoResult<IndexMap<CognitoE
 fn add_module(out: &mut IndexMap<CognitoEvent, Vec<String>>, m: &str) -> CargoResult<()> {
     let cat = catalog();
     let module = cat.module(m).ok_or_else(|| {
-        let names: Vec<&str> = cat.modules.keys().map(String::as_str).collect();
+        // The modules that run on the chosen events; the closest of those,
+        // else of every module.
+        let fitting: Vec<&str> = cat
+            .modules
+            .values()
+            .filter(|md| out.keys().any(|e| md.serves(*e)))
+            .map(|md| md.name.as_str())
+            .collect();
+        let all: Vec<&str> = cat.modules.keys().map(String::as_str).collect();
+        let guess = closest(m, fitting.iter().copied()).or_else(|| closest(m, all.iter().copied()));
+        let events: Vec<&str> = out.keys().map(|e| e.as_str()).collect();
         user_error(
             format!("unknown module `{m}`"),
-            format!("`--module` is one of {}", quoted(&names)),
+            format!(
+                "{}the modules for {} are {}",
+                guess.map(|g| format!("did you mean `{g}`? ")).unwrap_or_default(),
+                quoted(&events),
+                quoted(&fitting)
+            ),
         )
     })?;
     let targets: Vec<CognitoEvent> = out.keys().copied().filter(|e| module.serves(*e)).collect();
