@@ -376,6 +376,19 @@ pub trait SourceSpec: Sync {
         self.event_kinds()
     }
 
+    /// The sample event a crate of this source was generated with, which
+    /// `invoke` runs it on by default (relative to the crate): its
+    /// scaffold's sample of the first kind (`events/put.json`).
+    fn sample_file(&self, _t: &crate::workspace::TriggerMeta) -> Option<String> {
+        let kind = self.event_kinds().into_iter().next()?;
+        crate::scaffold::catalog()
+            .for_source(self.source())
+            .samples
+            .iter()
+            .find(|(_, s)| s.kind == kind)
+            .map(|(path, _)| path.clone())
+    }
+
     /// What an unknown kind's `help:` lists (`S3 kinds are …`).
     fn event_kinds_help(&self) -> String {
         let kinds = self.event_kinds();

@@ -316,6 +316,11 @@ impl SourceSpec for Cognito {
         }
     }
 
+    /// One sample per trigger source: the event's first (`PreSignUp_SignUp`).
+    fn sample_file(&self, t: &crate::workspace::TriggerMeta) -> Option<String> {
+        t.event.map(|e| format!("events/{}.json", e.trigger_sources()[0]))
+    }
+
     fn event_kinds_help(&self) -> String {
         format!(
             "a Cognito kind is an event ({}) or one of its trigger sources, e.g. `PreSignUp_SignUp` (`--for CRATE` names a crate's)",
