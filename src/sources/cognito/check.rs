@@ -3,8 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use super::modules::{SettingProblem, check_setting};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::manifest::toml_string_literal;
 use crate::model::names::snake;
+use crate::scaffold::catalog;
 use crate::workspace::{Member, TriggerMeta, Workspace};
 
 /// Cognito waits 5 s for a trigger.
@@ -27,6 +30,60 @@ pub fn check_crate(d: &mut Diagnostics, ws: &Workspace, m: &Member, t: &TriggerM
         );
     }
     check_modules(d, ws, m, &t.modules, &file);
+    check_settings(d, m, &t.modules, &file);
+}
+
+/// Each module's settings in the function's environment, checked as
+/// `--set` checks them: a required one that is missing, or a value its
+/// validator refuses, would make the function fail at start (every
+/// sign-up failing, once deployed). Secrets are never in Cargo.toml.
+pub fn check_settings(d: &mut Diagnostics, m: &Member, modules: &[String], file: &std::path::Path) {
+    // Without cargo-lambda's settings there is a finding about those already.
+    let Some(lambda) = &m.lambda else { return };
+    let cat = catalog();
+    for name in modules {
+        let Some(module) = cat.module(name) else { continue };
+        for s in module.settings.iter().filter(|s| !s.secret) {
+            let value = lambda.env.get(&s.env).map(String::as_str);
+            match check_setting(s, value) {
+                Ok(()) => {}
+                Err(SettingProblem::Missing) => d.push(
+                    Diagnostic::error(
+                        "module-setting",
+                        file,
+                        "package.metadata.lambda.env",
+                        format!(
+                            "module `{name}` of `{}` needs `{}`, which its environment does not set: the function would fail at start",
+                            m.name, s.env
+                        ),
+                    )
+                    .with_help(match &s.example {
+                        Some(e) => format!(
+                            "set it in `[package.metadata.lambda.env]`, e.g. `{} = {}`",
+                            s.env,
+                            toml_string_literal(e)
+                        ),
+                        None => format!(
+                            "set it in `[package.metadata.lambda.env]` ({})",
+                            s.help.as_deref().unwrap_or(&s.prompt)
+                        ),
+                    }),
+                ),
+                Err(SettingProblem::Invalid(why)) => d.push(
+                    Diagnostic::error(
+                        "module-setting",
+                        file,
+                        format!("package.metadata.lambda.env.{}", s.env),
+                        format!(
+                            "`{}` of `{}` is not a valid value for module `{name}`: {why}",
+                            s.env, m.name
+                        ),
+                    )
+                    .with_help(s.help.clone().unwrap_or_else(|| s.prompt.clone())),
+                ),
+            }
+        }
+    }
 }
 
 /// The module list against the files in `src/modules/`.

@@ -18,7 +18,7 @@ use crate::model::names::{pascal, snake};
 use crate::model::suggest::{closest, did_you_mean};
 use crate::model::{Binding, FieldValue, Resource, Source, Target, quoted};
 use crate::plan::Plan;
-use crate::scaffold::{ModuleScaffold, catalog};
+use crate::scaffold::{ModuleScaffold, Setting, catalog};
 use crate::settings;
 use crate::sources::binding::{self, Resolved};
 use crate::sources::draft::{self, CrateDraft, NewOptions, Planned, Status};
@@ -246,6 +246,51 @@ impl CrateContext {
 /// Environment settings to write, and notes to print.
 type ModuleSettings = (Vec<(String, String)>, Vec<String>);
 
+/// Why a module setting's value would not do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingProblem {
+    /// Required, and not set: the module fails at start.
+    Missing,
+    /// Its validator refuses it (the reason).
+    Invalid(String),
+}
+
+/// Does `value` (`None`: not set) do for setting `s`? Present when
+/// required, and parseable by its validator; an empty value of an optional
+/// setting means none, as in the questions. The one check of `--set`, the
+/// values `new` writes and `check`.
+pub fn check_setting(s: &Setting, value: Option<&str>) -> Result<(), SettingProblem> {
+    match value {
+        None if s.required => Err(SettingProblem::Missing),
+        None => Ok(()),
+        Some("") if !s.required => Ok(()),
+        Some(v) => match &s.validate {
+            Some(validator) => settings::validate(validator, v).map_err(SettingProblem::Invalid),
+            None => Ok(()),
+        },
+    }
+}
+
+/// `--set ENV=…` of a secret: refused, with where it goes instead.
+fn secret_given(s: &Setting) -> anyhow::Error {
+    user_error(
+        format!("`{}` is a secret: cargo-trigger never writes it into Cargo.toml", s.env),
+        format!(
+            "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {}=…`",
+            pascal(&s.env.to_lowercase()),
+            s.env
+        ),
+    )
+}
+
+/// `--set ENV=value` refused by the setting's validator.
+fn invalid_value(m: &ModuleScaffold, s: &Setting, value: &str, why: &str) -> anyhow::Error {
+    user_error(
+        format!("`{}={value}` is not a valid value for `{}`: {why}", s.env, m.name),
+        s.help.clone().unwrap_or_else(|| s.prompt.clone()),
+    )
+}
+
 /// Settings of `modules`: `--set` values checked and placed; secrets kept
 /// out of Cargo.toml; required settings without a value are an error that
 /// names the flag.
@@ -261,14 +306,7 @@ fn settings_for(
             let value = given.iter().rev().find(|(k, _)| *k == s.env).map(|(_, v)| v.clone());
             if s.secret {
                 if value.is_some() {
-                    return Err(user_error(
-                        format!("`{}` is a secret: cargo-trigger never writes it into Cargo.toml", s.env),
-                        format!(
-                            "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {}=…`",
-                            pascal(&s.env.to_lowercase()),
-                            s.env
-                        ),
-                    ));
+                    return Err(secret_given(s));
                 }
                 notes.push(format!(
                     "`{}` ({}) is a secret: the exported template asks for it as a parameter",
@@ -283,13 +321,8 @@ fn settings_for(
             };
             match value {
                 Some(v) => {
-                    if let Some(validator) = &s.validate {
-                        settings::validate(validator, &v).map_err(|why| {
-                            user_error(
-                                format!("`{}={v}` is not a valid value for `{}`: {why}", s.env, m.name),
-                                s.help.clone().unwrap_or_else(|| s.prompt.clone()),
-                            )
-                        })?;
+                    if let Err(SettingProblem::Invalid(why)) = check_setting(s, Some(&v)) {
+                        return Err(invalid_value(m, s, &v, &why));
                     }
                     env.push((s.env.clone(), v));
                 }
@@ -304,6 +337,57 @@ fn settings_for(
         }
     }
     Ok((env, notes))
+}
+
+/// A setting a re-run of `new` changes: (name, value before, new value).
+type Changed = (String, Option<String>, String);
+
+/// The `--set` values for settings of the crate's current `modules` that
+/// differ from what its environment has, checked as `--set` is.
+fn changed_settings(
+    modules: &[&ModuleScaffold],
+    given: &[(String, String)],
+    existing_env: &BTreeMap<String, String>,
+) -> CargoResult<Vec<Changed>> {
+    let mut out: Vec<Changed> = Vec::new();
+    for m in modules {
+        for s in &m.settings {
+            let Some(v) = given.iter().rev().find(|(k, _)| *k == s.env).map(|(_, v)| v) else {
+                continue;
+            };
+            if s.secret {
+                return Err(secret_given(s));
+            }
+            if let Err(SettingProblem::Invalid(why)) = check_setting(s, Some(v)) {
+                return Err(invalid_value(m, s, v, &why));
+            }
+            let before = existing_env.get(&s.env);
+            if before != Some(v) && !out.iter().any(|(k, _, _)| *k == s.env) {
+                out.push((s.env.clone(), before.cloned(), v.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Write changed settings into the crate's manifest, with a status each.
+fn apply_changed(
+    cx: &mut NewCx<'_>,
+    manifest: &mut Manifest,
+    crate_name: &str,
+    changed: &[Changed],
+) -> CargoResult<()> {
+    for (k, before, v) in changed {
+        manifest.set(&LAMBDA_ENV, k, &FieldValue::Str(v.clone()))?;
+        cx.statuses.push(Status::new(
+            "Setting",
+            match before {
+                Some(b) => format!("`{k}` of `{crate_name}` to `{v}` (was `{b}`)"),
+                None => format!("`{k}` of `{crate_name}` to `{v}`"),
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// Refuse a `--set` that no chosen module reads.
@@ -372,16 +456,18 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
     let Resolved { binding, new_resource } = binding::resolve(&opts.binding, Source::Cognito, &ws.meta, true)?;
     let (root, root_is_new) = draft::root_manifest(ws)?;
     let cat = catalog();
-    // Every `--set` must belong to some chosen module.
+    // Every `--set` must belong to some chosen module, or to a module the
+    // event's crate runs already (a re-run changes its value).
     let all_modules: Vec<&ModuleScaffold> = per_event
         .iter()
         .flat_map(|(e, list)| {
-            let list = if list.is_empty() {
-                vec![e.default_module().to_string()]
-            } else {
-                list.clone()
+            let mut names = match existing_crate(ws, *e, &binding.target).and_then(|m| m.trigger.as_ref()) {
+                Some(t) => t.modules.clone(),
+                None if list.is_empty() => vec![e.default_module().to_string()],
+                None => Vec::new(),
             };
-            list.into_iter().filter_map(|m| cat.module(&m))
+            names.extend(list.iter().cloned());
+            names.into_iter().filter_map(|m| cat.module(&m))
         })
         .collect();
     check_set_keys(&all_modules, &opts.settings)?;
@@ -529,19 +615,33 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
     }
     let current: Vec<String> = trigger.modules.clone();
     let added: Vec<String> = requested.iter().filter(|m| !current.contains(m)).cloned().collect();
+    let old_modules: Vec<&ModuleScaffold> = current.iter().filter_map(|m| cat.module(m)).collect();
+    let existing_env = member.lambda.as_ref().map(|l| l.env.clone()).unwrap_or_default();
+    // `--set` for the modules it runs already: the new values replace the old.
+    let changed = changed_settings(&old_modules, &cx.opts.settings, &existing_env)?;
     if added.is_empty() {
-        cx.notes.push(format!(
-            "`{}` already runs {} for `{event}`; nothing to add",
-            member.name,
-            if requested.is_empty() {
-                "modules".to_string()
-            } else {
-                requested.join(", ")
-            }
-        ));
+        if changed.is_empty() {
+            cx.notes.push(format!(
+                "`{}` already runs {} for `{event}`{}; nothing to add",
+                member.name,
+                if requested.is_empty() {
+                    "modules".to_string()
+                } else {
+                    requested.join(", ")
+                },
+                if cx.opts.settings.is_empty() {
+                    ""
+                } else {
+                    " with these settings"
+                }
+            ));
+            return Ok(());
+        }
+        let mut manifest = Manifest::open(&member.manifest_path)?;
+        apply_changed(cx, &mut manifest, &member.name, &changed)?;
+        cx.plan.update_manifest(&manifest);
         return Ok(());
     }
-    let old_modules: Vec<&ModuleScaffold> = current.iter().filter_map(|m| cat.module(m)).collect();
     if old_modules.len() != current.len() {
         let unknown: Vec<&String> = current.iter().filter(|m| cat.module(m).is_none()).collect();
         return Err(user_error(
@@ -567,7 +667,7 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
     // Cargo.toml: the module list, new settings and dependencies.
     let mut manifest = Manifest::open(&member.manifest_path)?;
     manifest.set_strings(&TRIGGER, "modules", &all)?;
-    let existing_env = member.lambda.as_ref().map(|l| l.env.clone()).unwrap_or_default();
+    apply_changed(cx, &mut manifest, &member.name, &changed)?;
     let added_modules: Vec<&ModuleScaffold> = added.iter().filter_map(|m| cat.module(m)).collect();
     let (env, mut setting_notes) = settings_for(&added_modules, &cx.opts.settings, &existing_env)?;
     cx.notes.append(&mut setting_notes);
