@@ -31,6 +31,39 @@ pub fn check_crate(d: &mut Diagnostics, ws: &Workspace, m: &Member, t: &TriggerM
     }
     check_modules(d, ws, m, &t.modules, &file);
     check_settings(d, m, &t.modules, &file);
+    check_required_attributes(d, ws, m, t);
+}
+
+/// A module that judges an attribute (the email) on a managed pool whose
+/// own `required-attributes` leave it out: sign-ups without one get through.
+fn check_required_attributes(d: &mut Diagnostics, ws: &Workspace, m: &Member, t: &TriggerMeta) {
+    let key = super::sign_up::REQUIRED_ATTRIBUTES.key;
+    let cat = catalog();
+    for b in &t.bindings {
+        let Some(r) = b.target.resource_name().and_then(|n| ws.resource(n)) else {
+            continue;
+        };
+        if r.arn.is_some() || r.settings.get(key).is_none() {
+            continue;
+        }
+        let required = r.settings.list(key);
+        for module in t.modules.iter().filter_map(|n| cat.module(n)) {
+            for a in module.requires_attributes.iter().filter(|a| !required.contains(a)) {
+                d.push(
+                    Diagnostic::warning(
+                        "pool-attribute",
+                        std::path::Path::new(&ws.rel(&ws.root_manifest)),
+                        format!("workspace.metadata.trigger.resources.{}.{key}", r.name),
+                        format!(
+                            "module `{}` of `{}` judges `{a}`, but user pool `{}` does not require it at sign-up, so sign-ups without one get through",
+                            module.name, m.name, r.name
+                        ),
+                    )
+                    .with_help(format!("add `\"{a}\"` to `{key}` (before the pool is created: Cognito cannot change it later)")),
+                );
+            }
+        }
+    }
 }
 
 /// Each module's settings in the function's environment, checked as

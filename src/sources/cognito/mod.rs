@@ -7,6 +7,7 @@ pub mod event;
 pub mod export;
 pub mod modules;
 pub mod sample;
+pub mod sign_up;
 
 use serde_json::Value;
 
@@ -45,9 +46,17 @@ pub const USER_POOL_ARN: ArnKind = ArnKind {
     },
 };
 
-const RESOURCE_KEYS: &[KeySpec] = &[KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
-    .flag("New user pool: the KMS key its custom sender triggers decrypt with")
-    .elsewhere("it names the key of a user pool's custom sender triggers")];
+const RESOURCE_KEYS: &[KeySpec] = &[
+    KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
+        .flag("New user pool: the KMS key its custom sender triggers decrypt with")
+        .elsewhere("it names the key of a user pool's custom sender triggers"),
+    // What the pool asks of a sign-up (`sign_up.rs`).
+    sign_up::USERNAME_ATTRIBUTES,
+    sign_up::REQUIRED_ATTRIBUTES,
+    sign_up::AUTO_VERIFIED_ATTRIBUTES,
+    sign_up::PASSWORD_MIN_LENGTH,
+    sign_up::MFA_CONFIGURATION,
+];
 
 fn is_pool_name(n: &str) -> bool {
     !n.is_empty() && n.len() <= 128 && !n.chars().any(char::is_control)

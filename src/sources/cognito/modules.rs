@@ -433,6 +433,8 @@ struct NewCx<'a> {
     statuses: Vec<Status>,
     warnings: Vec<String>,
     notes: Vec<String>,
+    /// The modules this run adds, with their crate.
+    added: Vec<(String, &'static ModuleScaffold)>,
 }
 
 impl NewCx<'_> {
@@ -482,6 +484,7 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         statuses: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),
+        added: Vec::new(),
     };
     for (event, requested) in &per_event {
         if let Some(caveat) = super::federation_caveat(*event) {
@@ -492,6 +495,7 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
             None => new_crate(&mut cx, *event, requested)?,
         }
     }
+    added_module_notes(&mut cx);
     if let Some(r) = &cx.new_resource {
         draft::declare_resource(&mut cx.root, r)?;
         cx.statuses.insert(
@@ -507,6 +511,53 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         warnings: cx.warnings,
         notes: cx.notes,
     })
+}
+
+/// What the added modules bring: the AWS SDK's long first build, and the
+/// attributes they judge, which the pool must require at sign-up.
+fn added_module_notes(cx: &mut NewCx<'_>) {
+    for (krate, m) in &cx.added {
+        if m.sdk {
+            cx.notes.push(format!(
+                "`{}` uses the AWS SDK for Rust: the first build of `{krate}` takes a few minutes (later builds are quick)",
+                m.name
+            ));
+        }
+    }
+    let pool = cx.binding.target.label().to_string();
+    let resource = cx.resource().cloned();
+    let explicit = resource
+        .as_ref()
+        .and_then(|r| r.settings.get(super::sign_up::REQUIRED_ATTRIBUTES.key).map(|_| r));
+    let mut judged: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (_, m) in &cx.added {
+        for a in &m.requires_attributes {
+            match judged.iter_mut().find(|(x, _)| x == a) {
+                Some((_, by)) if !by.contains(&m.name.as_str()) => by.push(&m.name),
+                Some(_) => {}
+                None => judged.push((a, vec![&m.name])),
+            }
+        }
+    }
+    for (attr, by) in judged {
+        let by = quoted(&by);
+        // A pool by ARN (or a declared one with an ARN) is not the template's.
+        let existing = resource.as_ref().is_none_or(|r| r.arn.is_some());
+        match explicit {
+            _ if existing => cx.notes.push(format!(
+                "{by} judges `{attr}`: user pool `{pool}` exists outside the template, so make sure it requires `{attr}` at sign-up, or sign-ups without one get through"
+            )),
+            Some(r) if !r.settings.list(super::sign_up::REQUIRED_ATTRIBUTES.key).iter().any(|x| x == attr) => {
+                cx.warnings.push(format!(
+                    "{by} judges `{attr}`, but user pool `{pool}` does not require it at sign-up (its `required-attributes`), so sign-ups without one get through"
+                ))
+            }
+            Some(_) => {}
+            None => cx.notes.push(format!(
+                "{by} judges `{attr}`: the exported user pool `{pool}` requires `{attr}` at sign-up (set `required-attributes` on the resource to choose otherwise; Cognito cannot change it once the pool exists)"
+            )),
+        }
+    }
 }
 
 /// A new crate for `event` on the pool.
@@ -580,6 +631,7 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
         format!("`{name}` to user pool `{}`", cx.binding.target.label()),
     ));
     cx.notes.push(format!("run `cargo test -p {name}` to test its modules"));
+    cx.added.extend(modules.iter().map(|m| (name.clone(), *m)));
     if event.is_custom_sender()
         && cx
             .resource()
@@ -686,6 +738,7 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
         }
     }
     cx.plan.update_manifest(&manifest);
+    cx.added.extend(added_modules.iter().map(|m| (member.name.clone(), *m)));
     cx.statuses.push(Status::new(
         "Adding",
         format!(
