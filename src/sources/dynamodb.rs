@@ -294,6 +294,10 @@ impl SourceSpec for Dynamodb {
         &RESOURCE
     }
 
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["write"]
+    }
+
     fn event_kinds(&self) -> Vec<String> {
         KINDS.iter().map(|k| k.to_string()).collect()
     }

@@ -357,6 +357,18 @@ pub trait SourceSpec: Sync {
             .or_else(|| r.physical_name.clone())
     }
 
+    /// The access levels of a grant on a resource of this kind that would
+    /// invoke a function it triggers again (a write to its own bucket,
+    /// table or stream): `grant` and `check` warn of the loop.
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// How to avoid such a loop.
+    fn retrigger_help(&self) -> &'static str {
+        "write elsewhere, or make the handler recognise and skip what it wrote itself"
+    }
+
     /// A managed resource of this kind that triggers a function names the
     /// function in its own configuration (a user pool's `LambdaConfig`), so
     /// the function cannot name it back without a cycle: the note says

@@ -523,6 +523,14 @@ impl SourceSpec for S3 {
         &RESOURCE
     }
 
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["write"]
+    }
+
+    fn retrigger_help(&self) -> &'static str {
+        "write under keys its binding does not match (another prefix or suffix) or to another bucket, or make the handler skip the objects it wrote"
+    }
+
     fn event_kinds(&self) -> Vec<String> {
         KINDS.iter().map(|k| k.to_string()).collect()
     }
