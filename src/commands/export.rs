@@ -19,10 +19,13 @@ pub struct ExportArgs {
     /// Write the template here (YAML, or JSON for a `.json` file) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Fail if FILE is not what export would write (for CI)
-    #[arg(long, requires = "output")]
+    /// Fail if FILE (default: `template.yaml` in the workspace root) is not what export would write, showing the difference (for CI)
+    #[arg(long)]
     pub check: bool,
 }
+
+/// What `export --check` checks without `-o`, at the workspace root.
+pub const DEFAULT_TEMPLATE: &str = "template.yaml";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
@@ -38,10 +41,13 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         ExportFormat::Sam => TemplateFormat::Sam,
         ExportFormat::Cloudformation => TemplateFormat::Cloudformation,
     };
-    let output = args
-        .output
-        .as_ref()
-        .map(|o| if o.is_absolute() { o.clone() } else { ctx.cwd.join(o) });
+    // `--check` alone checks the template where `export -o` is shown
+    // writing it: `template.yaml` at the workspace root.
+    let output = match &args.output {
+        Some(o) => Some(if o.is_absolute() { o.clone() } else { ctx.cwd.join(o) }),
+        None if args.check => Some(ws.root.join(DEFAULT_TEMPLATE)),
+        None => None,
+    };
     let template_dir = match &output {
         Some(o) => {
             let parent = o.parent().map(|p| p.to_path_buf()).unwrap_or_else(|| ctx.cwd.clone());
@@ -75,16 +81,26 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     let current = std::fs::read_to_string(&path).ok();
     if args.check {
         let shown = ws.rel(&path);
-        return if current.as_deref() == Some(text.as_str()) {
-            shell.status("Fresh", format!("{shown} matches the workspace"));
-            Ok(())
-        } else {
+        let Some(current) = current else {
             shell.error(&user_error(
-                format!("`{shown}` is out of date with the workspace's trigger metadata"),
-                format!("run `cargo trigger export -o {shown}` and commit the result"),
+                format!("`{shown}` does not exist, so there is no template to check"),
+                format!("run `cargo trigger export -o {shown}` and commit it (or name yours with `-o`)"),
             ));
-            Err(CliError::code(1))
+            return Err(CliError::code(1));
         };
+        if current == text {
+            shell.status("Fresh", format!("{shown} matches the workspace"));
+            return Ok(());
+        }
+        // What export would change, as a diff of the file.
+        let mut change = Plan::new();
+        change.update(path.clone(), current, text);
+        shell.diff(&change.diff(&ws.root));
+        shell.error(&user_error(
+            format!("`{shown}` is out of date with the workspace's trigger metadata (the diff above is what export would change)"),
+            format!("run `cargo trigger export -o {shown}` and commit the result"),
+        ));
+        return Err(CliError::code(1));
     }
     let mode = WriteMode {
         dry_run: false,
