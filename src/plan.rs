@@ -25,14 +25,44 @@ pub enum Change {
         path: PathBuf,
         before: String,
     },
+    /// A whole directory goes (a crate `remove` deletes): every file in it
+    /// as it was when planned, by path relative to it.
+    RemoveDir {
+        path: PathBuf,
+        files: Vec<(PathBuf, Vec<u8>)>,
+    },
 }
 
 impl Change {
     pub fn path(&self) -> &Path {
         match self {
-            Change::Create { path, .. } | Change::Update { path, .. } | Change::Remove { path, .. } => path,
+            Change::Create { path, .. }
+            | Change::Update { path, .. }
+            | Change::Remove { path, .. }
+            | Change::RemoveDir { path, .. } => path,
         }
     }
+}
+
+/// Every file under `dir` (relative path, bytes), sorted; symlinks are
+/// read through.
+fn dir_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> std::io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let path = entry?.path();
+            if fs::symlink_metadata(&path)?.is_dir() {
+                walk(root, &path, out)?;
+            } else {
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                out.push((rel, fs::read(&path)?));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
 }
 
 /// Why `apply` did not write anything.
@@ -71,7 +101,7 @@ impl Plan {
         match self.position(path).map(|i| &self.changes[i]) {
             Some(Change::Create { contents, .. }) => Ok(Some(contents.clone())),
             Some(Change::Update { after, .. }) => Ok(Some(after.clone())),
-            Some(Change::Remove { .. }) => Ok(None),
+            Some(Change::Remove { .. } | Change::RemoveDir { .. }) => Ok(None),
             None if path.exists() => Ok(Some(
                 fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))?,
             )),
@@ -106,11 +136,18 @@ impl Plan {
                         *a = after;
                     }
                 }
-                Change::Remove { .. } => unreachable!("update of a removed file"),
+                Change::Remove { .. } | Change::RemoveDir { .. } => unreachable!("update of a removed file"),
             },
             None if before != after => self.changes.push(Change::Update { path, before, after }),
             None => {}
         }
+    }
+
+    /// Plan the removal of directory `dir` and everything in it.
+    pub fn remove_dir(&mut self, dir: PathBuf) -> CargoResult<()> {
+        let files = dir_files(&dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+        self.changes.push(Change::RemoveDir { path: dir, files });
+        Ok(())
     }
 
     /// Plan a manifest's edits (nothing if it is unchanged).
@@ -124,12 +161,23 @@ impl Plan {
         for change in &self.changes {
             let rel = change.path().strip_prefix(root).unwrap_or(change.path());
             let rel = rel.to_string_lossy().replace('\\', "/");
+            if let Change::RemoveDir { files, .. } = change {
+                for (file, bytes) in files {
+                    let name = format!("{rel}/{}", file.to_string_lossy().replace('\\', "/"));
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) => out.push_str(&deletion(text, &name)),
+                        Err(_) => out.push_str(&format!("Binary file a/{name} removed\n")),
+                    }
+                }
+                continue;
+            }
             let (old, new, old_name, new_name) = match change {
                 Change::Create { contents, .. } => ("", contents.as_str(), "/dev/null".to_string(), format!("b/{rel}")),
                 Change::Update { before, after, .. } => {
                     (before.as_str(), after.as_str(), format!("a/{rel}"), format!("b/{rel}"))
                 }
                 Change::Remove { before, .. } => (before.as_str(), "", format!("a/{rel}"), "/dev/null".to_string()),
+                Change::RemoveDir { .. } => unreachable!("handled above"),
             };
             let diff = similar::TextDiff::from_lines(old, new);
             let text = diff
@@ -156,6 +204,17 @@ impl Plan {
 
     fn apply_inner(&self, fail_after: Option<usize>) -> Result<(), ApplyError> {
         for change in &self.changes {
+            if let Change::RemoveDir { path, files } = change {
+                match dir_files(path) {
+                    Ok(now) if now == *files => continue,
+                    Ok(_) => return Err(ApplyError::Conflict(path.clone())),
+                    Err(e) => {
+                        return Err(ApplyError::Failed(
+                            anyhow::Error::new(e).context(format!("failed to read `{}`", path.display())),
+                        ));
+                    }
+                }
+            }
             let disk = match fs::read(change.path()) {
                 Ok(bytes) => Some(bytes),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -168,6 +227,7 @@ impl Plan {
             let expected = match change {
                 Change::Create { .. } => None,
                 Change::Update { before, .. } | Change::Remove { before, .. } => Some(before.as_bytes()),
+                Change::RemoveDir { .. } => unreachable!("checked above"),
             };
             if disk.as_deref() != expected {
                 return Err(ApplyError::Conflict(change.path().to_path_buf()));
@@ -189,7 +249,7 @@ impl Plan {
             let contents = match change {
                 Change::Create { contents, .. } => contents,
                 Change::Update { after, .. } => after,
-                Change::Remove { .. } => {
+                Change::Remove { .. } | Change::RemoveDir { .. } => {
                     temps.push(None);
                     continue;
                 }
@@ -238,6 +298,10 @@ impl Plan {
                             .with_context(|| format!("failed to write `{}`", change.path().display()))
                     }
                 }
+                // A directory is moved aside (one rename, undone by
+                // another) and deleted once every step has succeeded.
+                (None, Change::RemoveDir { path, .. }) => fs::rename(path, removed_path(path))
+                    .with_context(|| format!("failed to remove `{}`", path.display())),
                 (None, _) => fs::remove_file(change.path())
                     .with_context(|| format!("failed to remove `{}`", change.path().display())),
             };
@@ -250,12 +314,27 @@ impl Plan {
                         Change::Update { path, before, .. } | Change::Remove { path, before } => {
                             let _ = write_atomic(path, before);
                         }
+                        Change::RemoveDir { path, .. } => {
+                            let _ = fs::rename(removed_path(path), path);
+                        }
                     }
                 }
                 cleanup(&temps[i..], &created_dirs);
                 return Err(ApplyError::Failed(e.context("nothing was changed")));
             }
             done.push(i);
+        }
+        for change in &self.changes {
+            if let Change::RemoveDir { path, .. } = change {
+                let aside = removed_path(path);
+                fs::remove_dir_all(&aside).map_err(|e| {
+                    ApplyError::Failed(anyhow::Error::new(e).context(format!(
+                        "`{}` was removed, but its moved-aside copy `{}` could not be deleted: delete it by hand",
+                        path.display(),
+                        aside.display()
+                    )))
+                })?;
+            }
         }
         Ok(())
     }
@@ -265,6 +344,29 @@ impl Plan {
 /// fail (0..n are the temporary writes, n..2n the renames).
 fn fail_after_from_env() -> Option<usize> {
     std::env::var("__CARGO_TRIGGER_TEST_FAIL_AFTER").ok()?.parse().ok()
+}
+
+/// Where a removed directory waits until the plan is applied: beside it.
+fn removed_path(dir: &Path) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.with_file_name(format!(".{name}.cargo-trigger-{}.removed", std::process::id()))
+}
+
+/// A file's deletion as a unified diff.
+fn deletion(text: &str, name: &str) -> String {
+    let diff = similar::TextDiff::from_lines(text, "");
+    let mut out = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), "/dev/null")
+        .to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+    out
 }
 
 fn temp_path(path: &Path) -> PathBuf {
@@ -352,6 +454,38 @@ mod tests {
         plan.apply_inner(None).unwrap();
         assert_eq!(fs::read_to_string(&a).unwrap(), "new\n");
         assert!(b.exists());
+    }
+
+    #[test]
+    fn a_removed_directory_comes_back_when_a_later_step_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let krate = dir.path().join("triggers/x");
+        fs::create_dir_all(krate.join("src")).unwrap();
+        fs::write(krate.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        fs::write(krate.join("blob.bin"), [0xff, 0xfe, 0]).unwrap();
+        let root = dir.path().join("Cargo.toml");
+        fs::write(&root, "old\n").unwrap();
+        let mut plan = Plan::new();
+        plan.remove_dir(krate.clone()).unwrap();
+        plan.update(root.clone(), "old\n".into(), "new\n".into());
+        let d = plan.diff(dir.path());
+        assert!(d.contains("--- a/triggers/x/src/lib.rs\n+++ /dev/null\n"), "{d}");
+        assert!(d.contains("Binary file a/triggers/x/blob.bin removed\n"), "{d}");
+        // The manifest's rename (step 2 + 1 of the renames) fails: the
+        // directory is moved back.
+        let Err(ApplyError::Failed(_)) = plan.apply_inner(Some(3)) else {
+            panic!("expected failure")
+        };
+        assert_eq!(fs::read_to_string(krate.join("src/lib.rs")).unwrap(), "pub fn f() {}\n");
+        assert_eq!(fs::read_to_string(&root).unwrap(), "old\n");
+        // A file changed since planning is a conflict.
+        fs::write(krate.join("src/lib.rs"), "changed\n").unwrap();
+        assert!(matches!(plan.apply_inner(None), Err(ApplyError::Conflict(_))));
+        fs::write(krate.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        plan.apply_inner(None).unwrap();
+        assert!(!krate.exists());
+        assert_eq!(fs::read_dir(dir.path().join("triggers")).unwrap().count(), 0);
+        assert_eq!(fs::read_to_string(&root).unwrap(), "new\n");
     }
 
     #[test]

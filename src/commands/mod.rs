@@ -11,6 +11,7 @@ pub mod grant;
 pub mod invoke;
 pub mod list;
 pub mod new;
+pub mod remove;
 pub mod wire;
 
 use std::path::PathBuf;

@@ -22,6 +22,7 @@ mod manifest_edits;
 mod new;
 mod patterns;
 mod readme;
+mod remove;
 mod scaffolds;
 mod unwire;
 mod wire;
