@@ -448,6 +448,17 @@ pub trait SourceSpec: Sync {
         format!("{}-{}-trigger", draft::target_slug(&b.target), self.source())
     }
 
+    /// The crates `new` would create (not those it extends), by name: for
+    /// the interactive `new` to ask for another name when one is taken.
+    fn new_crate_names(&self, ws: &Workspace, opts: &draft::NewOptions) -> Vec<String> {
+        match &opts.name {
+            Some(n) => vec![n.clone()],
+            None => binding::resolve(&opts.binding, self.source(), &ws.meta, true)
+                .map(|r| vec![self.default_crate_name(&r.binding)])
+                .unwrap_or_default(),
+        }
+    }
+
     /// The source's own plan for `new`, where one crate per binding is not
     /// what it makes (Cognito: one crate per event per pool, with modules).
     fn plan_new(&self, _ws: &Workspace, _opts: &draft::NewOptions) -> Option<CargoResult<Planned>> {

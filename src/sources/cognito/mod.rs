@@ -392,6 +392,12 @@ impl SourceSpec for Cognito {
         )
     }
 
+    fn new_crate_names(&self, ws: &Workspace, opts: &NewOptions) -> Vec<String> {
+        modules::planned(ws, opts)
+            .map(|p| p.into_iter().filter(|c| c.is_new).map(|c| c.name).collect())
+            .unwrap_or_default()
+    }
+
     fn plan_new(&self, ws: &Workspace, opts: &NewOptions) -> Option<CargoResult<Planned>> {
         Some(modules::plan_new(ws, opts))
     }

@@ -411,6 +411,52 @@ fn check_set_keys(modules: &[&ModuleScaffold], given: &[(String, String)]) -> Ca
     Ok(())
 }
 
+/// The name of a new crate for `event` on the pool `target`: `<pool>-<event>`.
+fn crate_name(target: &Target, event: CognitoEvent) -> String {
+    format!("{}-{event}", draft::target_slug(target))
+}
+
+/// What `new` would do for one event: the crate (new, or the one that
+/// handles the event already) and the modules it adds.
+#[derive(Clone, Debug)]
+pub struct PlannedCrate {
+    pub event: CognitoEvent,
+    pub name: String,
+    pub is_new: bool,
+    pub added: Vec<String>,
+}
+
+/// What `new --source cognito` would do, event by event (for questions
+/// asked before the plan: the crate's name, the modules to edit).
+pub fn planned(ws: &Workspace, opts: &NewOptions) -> CargoResult<Vec<PlannedCrate>> {
+    let per_event = modules_per_event(&opts.cognito)?;
+    let Resolved { binding, .. } = binding::resolve(&opts.binding, Source::Cognito, &ws.meta, true)?;
+    Ok(per_event
+        .iter()
+        .map(|(event, list)| match existing_crate(ws, *event, &binding.target) {
+            Some(m) => {
+                let current = m.trigger.as_ref().map(|t| t.modules.clone()).unwrap_or_default();
+                PlannedCrate {
+                    event: *event,
+                    name: m.name.clone(),
+                    is_new: false,
+                    added: list.iter().filter(|x| !current.contains(x)).cloned().collect(),
+                }
+            }
+            None => PlannedCrate {
+                event: *event,
+                name: opts.name.clone().unwrap_or_else(|| crate_name(&binding.target, *event)),
+                is_new: true,
+                added: if list.is_empty() {
+                    vec![event.default_module().to_string()]
+                } else {
+                    list.clone()
+                },
+            },
+        })
+        .collect())
+}
+
 /// The crate that already handles `event` for the pool `target`.
 fn existing_crate<'a>(ws: &'a Workspace, event: CognitoEvent, target: &Target) -> Option<&'a Member> {
     ws.trigger_crates()
@@ -576,7 +622,7 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
     let modules: Vec<&ModuleScaffold> = names.iter().filter_map(|m| cat.module(m)).collect();
     let name = match &cx.opts.name {
         Some(n) => n.clone(),
-        None => format!("{}-{event}", draft::target_slug(&cx.binding.target)),
+        None => crate_name(&cx.binding.target, event),
     };
     let (dir, rel_dir) = draft::place_crate(cx.ws, &name, cx.opts.path.as_deref())?;
     let mut w = rules::check_new_binding(
