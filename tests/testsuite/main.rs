@@ -20,6 +20,7 @@ mod invoke;
 mod list;
 mod manifest_edits;
 mod new;
+mod newcomer;
 mod patterns;
 mod readme;
 mod remove;
