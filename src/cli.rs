@@ -37,6 +37,7 @@ pub enum Command {
     Grant(commands::grant::GrantArgs),
     /// Remove a grant (and the variable it added)
     Revoke(commands::grant::GrantArgs),
+    Remove(commands::remove::RemoveArgs),
 }
 
 impl Cli {
@@ -103,6 +104,7 @@ pub fn run(cli: Cli, shell: &mut Shell) -> CliResult {
         Command::Invoke(a) => commands::invoke::exec(a, &ctx, shell),
         Command::Grant(a) => commands::grant::exec(a, false, &ctx, shell),
         Command::Revoke(a) => commands::grant::exec(a, true, &ctx, shell),
+        Command::Remove(a) => commands::remove::exec(a, &ctx, shell),
     }
 }
 

@@ -634,6 +634,107 @@ impl Manifest {
         Ok(true)
     }
 
+    /// Remove `member` from `workspace.members` (and `default-members`),
+    /// as [`Manifest::add_workspace_member`] added it: the element after it
+    /// takes its place's formatting back. A list left empty goes in a root
+    /// package's manifest (and `[workspace]` with it when nothing else is
+    /// in it), and stays `[]` in a virtual one. Returns whether it was
+    /// listed.
+    pub fn remove_workspace_member(&mut self, member: &str) -> bool {
+        let has_package = self.has_package();
+        let norm = |m: &str| m.trim_start_matches("./").trim_end_matches('/').to_string();
+        let Some(mut table) = self.table_mut_existing(&["workspace"]) else {
+            return false;
+        };
+        let ws = table.like();
+        let mut removed = false;
+        for key in ["members", "default-members"] {
+            let Some(arr) = ws.get_mut(key).and_then(|i| i.as_array_mut()) else {
+                continue;
+            };
+            let Some(index) = arr.iter().position(|v| v.as_str().is_some_and(|m| norm(m) == member)) else {
+                continue;
+            };
+            let prefix = arr.get(index).and_then(|v| v.decor().prefix()).cloned();
+            arr.remove(index);
+            if let (Some(next), Some(p)) = (arr.get_mut(index), prefix) {
+                next.decor_mut().set_prefix(p);
+            }
+            removed = true;
+            if arr.is_empty() && has_package {
+                ws.remove(key);
+            }
+        }
+        let empty = ws.is_empty();
+        if has_package && empty {
+            self.doc.as_table_mut().remove("workspace");
+        }
+        removed
+    }
+
+    /// Is `[workspace.dependencies].name` written as `dep` would write it?
+    /// (An entry someone wrote by hand, with other features or a comment,
+    /// is not.)
+    pub fn workspace_dependency_is(&self, name: &str, dep: &DepEntry) -> bool {
+        self.table_ref(&["workspace", "dependencies"])
+            .and_then(|t| t.get(name))
+            .and_then(|i| i.as_value())
+            .is_some_and(|v| v.to_string().trim() == dep.to_value().to_string().trim())
+    }
+
+    /// The dependency tables of the manifest: `[dependencies]`, dev and
+    /// build ones, and each `[target.CFG.…]` one.
+    fn dependency_tables(&self) -> Vec<&dyn TableLike> {
+        const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+        let mut out: Vec<&dyn TableLike> = KINDS.iter().filter_map(|k| self.table_ref(&[k])).collect();
+        if let Some(targets) = self.table_ref(&["target"]) {
+            for (_, t) in targets.iter() {
+                if let Some(t) = t.as_table_like() {
+                    out.extend(KINDS.iter().filter_map(|k| t.get(k).and_then(|i| i.as_table_like())));
+                }
+            }
+        }
+        out
+    }
+
+    /// The dependencies taken from `[workspace.dependencies]`
+    /// (`name.workspace = true`), by their key there.
+    pub fn inherited_dependencies(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self.dependency_tables() {
+            for (k, v) in t.iter() {
+                let inherits = v
+                    .as_table_like()
+                    .and_then(|d| d.get("workspace"))
+                    .and_then(|w| w.as_bool())
+                    .unwrap_or(false);
+                if inherits && !out.iter().any(|o| o == k) {
+                    out.push(k.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The packages this manifest depends on (a renamed one by its
+    /// `package`).
+    pub fn dependency_packages(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self.dependency_tables() {
+            for (k, v) in t.iter() {
+                let name = v
+                    .as_table_like()
+                    .and_then(|d| d.get("package"))
+                    .and_then(|p| p.as_str())
+                    .unwrap_or(k);
+                if !out.iter().any(|o| o == name) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+        out
+    }
+
     /// Is `[dependencies].name` inherited (`workspace = true`)?
     pub fn dependency_inherits(&self, name: &str) -> bool {
         self.table_ref(&["dependencies"])
@@ -1509,6 +1610,36 @@ mod tests {
             x.add_workspace_member(member).unwrap();
         }
         assert_eq!(x.render(), "[workspace]\nmembers = [\"a\", \"b\", \"c\"]\n");
+    }
+
+    #[test]
+    fn a_removed_member_gives_its_place_back() {
+        for (before, member) in [
+            (
+                "[workspace]\nmembers = [\n    \"a\",\n    # c is next\n    \"c\",\n]\n",
+                "b",
+            ),
+            ("[workspace]\nmembers = [\n    \"b\", # the first\n]\n", "a"),
+            ("[workspace]\nmembers = [\n    \"a\", # the first\n]\n", "b"),
+            ("[workspace]\nmembers = [\"b\", \"c\"]\n", "a"),
+            ("[workspace]\nmembers = [\"a\", \"c\"]\n", "b"),
+            ("[workspace]\nmembers = [\"a\", \"b\"]\n", "c"),
+            ("[workspace]\nmembers = []\n", "b"),
+        ] {
+            let mut x = m(before);
+            assert!(x.add_workspace_member(member).unwrap());
+            let mut x = m(&x.render());
+            assert!(x.remove_workspace_member(member), "{before}");
+            assert_eq!(x.render(), before);
+        }
+        // A root package's list made for the member goes, `[workspace]` too.
+        let before = "[package]\nname = \"app\"\n";
+        let mut x = m(before);
+        x.add_workspace_member("triggers/t").unwrap();
+        let mut x = m(&x.render());
+        assert!(x.remove_workspace_member("triggers/t"));
+        assert_eq!(x.render(), before);
+        assert!(!m(before).remove_workspace_member("x"));
     }
 
     #[test]

@@ -61,14 +61,57 @@ pub enum Change {
         path: PathBuf,
         before: String,
     },
+    /// A whole directory goes (a crate `remove` deletes): every file in it
+    /// as it was when planned, by path relative to it.
+    RemoveDir {
+        path: PathBuf,
+        files: Vec<(PathBuf, Vec<u8>)>,
+    },
 }
 
 impl Change {
     pub fn path(&self) -> &Path {
         match self {
-            Change::Create { path, .. } | Change::Update { path, .. } | Change::Remove { path, .. } => path,
+            Change::Create { path, .. }
+            | Change::Update { path, .. }
+            | Change::Remove { path, .. }
+            | Change::RemoveDir { path, .. } => path,
         }
     }
+}
+
+/// Every file under `dir` (relative path, bytes), sorted; symlinks are
+/// read through.
+fn dir_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) -> std::io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let path = entry?.path();
+            if fs::symlink_metadata(&path)?.is_dir() {
+                walk(root, &path, out)?;
+            } else {
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                out.push((rel, fs::read(&path)?));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// A file's deletion as a unified diff.
+fn deletion(text: &str, name: &str) -> String {
+    let mut out = similar::TextDiff::from_lines(text, "")
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), "/dev/null")
+        .to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+    out
 }
 
 /// Why `apply` did not write anything.
@@ -114,7 +157,7 @@ impl Plan {
         match self.position(path).map(|i| &self.changes[i]) {
             Some(Change::Create { contents, .. }) => Ok(Some(contents.clone())),
             Some(Change::Update { after, .. }) => Ok(Some(after.clone())),
-            Some(Change::Remove { .. }) => Ok(None),
+            Some(Change::Remove { .. } | Change::RemoveDir { .. }) => Ok(None),
             None if path.exists() => Ok(Some(
                 fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))?,
             )),
@@ -150,11 +193,18 @@ impl Plan {
                         *a = after;
                     }
                 }
-                Change::Remove { .. } => unreachable!("update of a removed file"),
+                Change::Remove { .. } | Change::RemoveDir { .. } => unreachable!("update of a removed file"),
             },
             None if before != after => self.changes.push(Change::Update { path, before, after }),
             None => {}
         }
+    }
+
+    /// Plan the removal of directory `dir` and everything in it.
+    pub fn remove_dir(&mut self, dir: PathBuf) -> CargoResult<()> {
+        let files = dir_files(&dir).with_context(|| format!("failed to read `{}`", dir.display()))?;
+        self.changes.push(Change::RemoveDir { path: dir, files });
+        Ok(())
     }
 
     /// Plan a manifest's edits (nothing if it is unchanged).
@@ -168,12 +218,23 @@ impl Plan {
         for change in &self.changes {
             let rel = change.path().strip_prefix(root).unwrap_or(change.path());
             let rel = rel.to_string_lossy().replace('\\', "/");
+            if let Change::RemoveDir { files, .. } = change {
+                for (file, bytes) in files {
+                    let name = format!("{rel}/{}", file.to_string_lossy().replace('\\', "/"));
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) => out.push_str(&deletion(text, &name)),
+                        Err(_) => out.push_str(&format!("Binary file a/{name} removed\n")),
+                    }
+                }
+                continue;
+            }
             let (old, new, old_name, new_name) = match change {
                 Change::Create { contents, .. } => ("", contents.as_str(), "/dev/null".to_string(), format!("b/{rel}")),
                 Change::Update { before, after, .. } => {
                     (before.as_str(), after.as_str(), format!("a/{rel}"), format!("b/{rel}"))
                 }
                 Change::Remove { before, .. } => (before.as_str(), "", format!("a/{rel}"), "/dev/null".to_string()),
+                Change::RemoveDir { .. } => unreachable!("handled above"),
             };
             let diff = similar::TextDiff::from_lines(old, new);
             let text = diff
@@ -209,6 +270,15 @@ impl Plan {
         }
         for change in &self.changes {
             let unchanged = match change {
+                Change::RemoveDir { path, files } => match dir_files(path) {
+                    Ok(now) => now == *files,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+                    Err(e) => {
+                        return Err(ApplyError::Failed(
+                            anyhow::Error::new(e).context(format!("failed to read `{}`", path.display())),
+                        ));
+                    }
+                },
                 Change::Create { path, .. } => !exists(path),
                 Change::Update { path, before, .. } | Change::Remove { path, before } => match fs::read(path) {
                     Ok(bytes) => bytes == before.as_bytes(),
@@ -250,7 +320,7 @@ impl Plan {
         let mut targets: Vec<PathBuf> = Vec::with_capacity(self.changes.len());
         for change in &self.changes {
             let target = match change {
-                Change::Create { path, .. } => path.clone(),
+                Change::Create { path, .. } | Change::RemoveDir { path, .. } => path.clone(),
                 Change::Update { path, .. } | Change::Remove { path, .. } => {
                     let real =
                         fs::canonicalize(path).with_context(|| format!("failed to read `{}`", path.display()))?;
@@ -340,6 +410,7 @@ fn prepare(
                     backup,
                 });
             }
+            Change::RemoveDir { path, .. } => files.push(set_aside(journal, faults, path)?),
             Change::Remove { before, .. } => {
                 let meta = fs::metadata(target).with_context(|| format!("failed to read `{}`", target.display()))?;
                 let backup = backup(journal, faults, target, before, &meta)?;
@@ -496,6 +567,22 @@ fn backup(
     }
 }
 
+/// Reserve a name next to the folder `dir` that is removed: an empty folder
+/// the rename moves `dir` onto, deleted with everything in it once the
+/// change is complete (and put back by an undo).
+fn set_aside(journal: &mut Journal, faults: &mut Faults, dir: &Path) -> CargoResult<Op> {
+    let what = format!("removing `{}`", dir.display());
+    let failed = format!("failed to remove `{}`", dir.display());
+    let prefix = temp_prefix(dir, "removed-");
+    let (aside, ()) = make_temp(journal, faults, parent(dir), &prefix, "", &what, &failed, |p| {
+        fs::create_dir(p)
+    })?;
+    Ok(Op::RemoveDir {
+        to: dir.to_path_buf(),
+        aside,
+    })
+}
+
 /// Write the new files below `top` into a staging folder next to it.
 fn stage(journal: &mut Journal, faults: &mut Faults, top: &Path, files: &[(&Path, &str)]) -> CargoResult<Op> {
     let what = format!("creating directory `{}`", top.display());
@@ -616,6 +703,9 @@ enum Op {
     },
     /// Remove `to`, whose original is `backup`.
     Remove { to: PathBuf, backup: PathBuf },
+    /// Move the folder `to` onto the empty folder `aside` (deleted when the
+    /// change is settled as complete).
+    RemoveDir { to: PathBuf, aside: PathBuf },
 }
 
 impl Op {
@@ -638,12 +728,20 @@ impl Op {
                 to: f(to),
                 backup: f(backup),
             },
+            Op::RemoveDir { to, aside } => Op::RemoveDir {
+                to: f(to),
+                aside: f(aside),
+            },
         }
     }
 
     fn to(&self) -> &Path {
         match self {
-            Op::Stage { to, .. } | Op::Create { to, .. } | Op::Replace { to, .. } | Op::Remove { to, .. } => to,
+            Op::Stage { to, .. }
+            | Op::Create { to, .. }
+            | Op::Replace { to, .. }
+            | Op::Remove { to, .. }
+            | Op::RemoveDir { to, .. } => to,
         }
     }
 
@@ -652,6 +750,7 @@ impl Op {
         match self {
             Op::Stage { from, .. } | Op::Create { from, .. } | Op::Replace { from, .. } => from,
             Op::Remove { backup, .. } => backup,
+            Op::RemoveDir { aside, .. } => aside,
         }
     }
 
@@ -670,6 +769,7 @@ impl Op {
             }
             Op::Replace { from, to, .. } => fs::rename(from, to),
             Op::Remove { to, .. } => fs::remove_file(to),
+            Op::RemoveDir { to, aside } => fs::rename(to, aside),
         }
     }
 
@@ -679,7 +779,7 @@ impl Op {
     fn done(&self) -> bool {
         match self {
             Op::Stage { from, .. } | Op::Create { from, .. } | Op::Replace { from, .. } => !exists(from),
-            Op::Remove { to, .. } => !exists(to),
+            Op::Remove { to, .. } | Op::RemoveDir { to, .. } => !exists(to),
         }
     }
 
@@ -689,6 +789,7 @@ impl Op {
             Op::Stage { to, .. } => remove_any(to),
             Op::Create { to, .. } => fs::remove_file(to),
             Op::Replace { to, backup, .. } | Op::Remove { to, backup } => fs::rename(backup, to),
+            Op::RemoveDir { to, aside } => fs::rename(aside, to),
         };
         match result {
             // Already undone (the backup is back, the new file gone).
@@ -1250,6 +1351,56 @@ mod tests {
             ["a.toml", "c.rs", "sub", "sub/deeper", "sub/deeper/b.rs"].map(PathBuf::from),
             "temporary files and the journal are gone"
         );
+    }
+
+    #[test]
+    fn a_removed_directory_comes_back_when_a_later_step_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let krate = dir.path().join("triggers/x");
+        fs::create_dir_all(krate.join("src")).unwrap();
+        fs::write(krate.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        fs::write(krate.join("blob.bin"), [0xff, 0xfe, 0]).unwrap();
+        let root = dir.path().join("Cargo.toml");
+        fs::write(&root, "old\n").unwrap();
+        let mut plan = Plan::new();
+        plan.remove_dir(krate.clone()).unwrap();
+        plan.update(root.clone(), "old\n".into(), "new\n".into());
+        let d = plan.diff(dir.path());
+        assert!(d.contains("--- a/triggers/x/src/lib.rs\n+++ /dev/null\n"), "{d}");
+        assert!(d.contains("Binary file a/triggers/x/blob.bin removed\n"), "{d}");
+        // A failure at any step before the change is complete puts every
+        // file back, the removed directory too, and leaves nothing behind.
+        let before = listing(dir.path());
+        let mut step = 0;
+        loop {
+            match plan.apply_with(dir.path(), &mut fail_at(step)) {
+                Err(ApplyError::Failed(e)) => {
+                    assert!(format!("{e:#}").contains(SIMULATED), "{e:#}");
+                    assert_eq!(listing(dir.path()), before, "step {step} left something");
+                    assert_eq!(fs::read_to_string(krate.join("src/lib.rs")).unwrap(), "pub fn f() {}\n");
+                    assert_eq!(fs::read_to_string(&root).unwrap(), "old\n");
+                }
+                Err(ApplyError::Conflict(p)) => panic!("conflict on {}", p.display()),
+                Ok(()) => break,
+            }
+            step += 1;
+        }
+        // The next run settles what a failed cleanup left.
+        recover_interrupted(dir.path()).unwrap();
+        assert!(!krate.exists());
+        assert_eq!(fs::read_dir(dir.path().join("triggers")).unwrap().count(), 0);
+        assert_eq!(
+            listing(dir.path()),
+            [PathBuf::from("Cargo.toml"), PathBuf::from("triggers")]
+        );
+        // A file changed since planning is a conflict.
+        let mut plan = Plan::new();
+        fs::create_dir_all(krate.join("src")).unwrap();
+        fs::write(krate.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+        plan.remove_dir(krate.clone()).unwrap();
+        fs::write(krate.join("src/lib.rs"), "changed\n").unwrap();
+        assert!(matches!(plan.apply(dir.path()), Err(ApplyError::Conflict(_))));
+        assert_eq!(fs::read_to_string(&krate.join("src/lib.rs")).unwrap(), "changed\n");
     }
 
     #[test]

@@ -191,16 +191,73 @@ pub fn complete_new(opts: &mut NewOptions, ws: &Workspace) -> CargoResult<bool> 
         }
     }
     complete_target(&mut opts.binding, source, ws, true)?;
+    if let Some(taken) = crate::ops::new::taken_name(ws, opts) {
+        opts.name = Some(ask_crate_name(ws, &taken)?);
+    }
     let edit = answer(
-        Confirm::new(if source.spec().has_events() {
-            "Do you want to edit the module now?"
-        } else {
-            "Do you want to edit the handler now?"
-        })
-        .with_default(false)
-        .prompt(),
+        Confirm::new(&format!("Do you want to edit {} now?", what_to_edit(ws, opts, source)))
+            .with_default(false)
+            .prompt(),
     )?;
     Ok(edit)
+}
+
+/// The default crate name is taken: ask for another (a free one offered).
+fn ask_crate_name(ws: &Workspace, taken: &str) -> CargoResult<String> {
+    let members: Vec<String> = ws.member_names().map(str::to_string).collect();
+    let dir = ws.trigger_dir();
+    let free = move |n: &str| !members.iter().any(|m| m == n) && !dir.join(n).exists();
+    let suggestion = (2..)
+        .map(|i| format!("{taken}-{i}"))
+        .find(|n| free(n))
+        .expect("some name is free");
+    let name = answer(
+        Text::new(&format!("`{taken}` is taken. Name of the new crate?"))
+            .with_default(&suggestion)
+            .with_validator(move |s: &str| {
+                Ok(match crate::sources::draft::check_crate_name(s) {
+                    Err(e) => Validation::Invalid(e.to_string().into()),
+                    Ok(()) if !free(s) => Validation::Invalid(format!("`{s}` is taken too").into()),
+                    Ok(()) => Validation::Valid,
+                })
+            })
+            .prompt(),
+    )?;
+    Ok(name)
+}
+
+/// "the module `custom`", "the modules `a` and `b`", "the handler
+/// (`triggers/x/src/lib.rs`)": what the editor would open.
+fn what_to_edit(ws: &Workspace, opts: &NewOptions, source: Source) -> String {
+    if source.spec().has_events() {
+        let mut modules: Vec<String> = Vec::new();
+        for c in crate::sources::cognito::modules::planned(ws, opts).unwrap_or_default() {
+            for m in c.added {
+                if !modules.contains(&m) {
+                    modules.push(m);
+                }
+            }
+        }
+        let names: Vec<&str> = modules.iter().map(String::as_str).collect();
+        return match names.as_slice() {
+            [] => "the module".to_string(),
+            [one] => format!("the module `{one}`"),
+            many => format!(
+                "the modules {}",
+                crate::model::quoted_or(many).replacen(" or ", " and ", 1)
+            ),
+        };
+    }
+    match source.spec().new_crate_names(ws, opts).as_slice() {
+        [name] => {
+            let dir = match &opts.path {
+                Some(p) => p.display().to_string(),
+                None => format!("{}/{name}", ws.meta.dir),
+            };
+            format!("the handler (`{dir}/src/lib.rs`)")
+        }
+        _ => "the handler".to_string(),
+    }
 }
 
 /// `wire` on a crate that is not a trigger crate yet: ask which source (and,

@@ -152,6 +152,10 @@ struct ModuleManifest {
     /// Uses the AWS SDK (built once in tests, measured apart in benchmarks).
     #[serde(default)]
     sdk: bool,
+    /// User attributes the module judges: a managed pool requires them at
+    /// sign-up unless its resource lists its own `required-attributes`.
+    #[serde(default)]
+    requires_attributes: Vec<String>,
 }
 
 /// A Cognito module scaffold: one file in `src/modules/`.
@@ -165,6 +169,8 @@ pub struct ModuleScaffold {
     pub permissions: Vec<Permission>,
     /// Uses the AWS SDK (reported separately in benchmarks).
     pub sdk: bool,
+    /// User attributes the module judges (`email`).
+    pub requires_attributes: Vec<String>,
     pub template: String,
 }
 
@@ -352,6 +358,7 @@ impl Catalog {
                             settings: mm.settings,
                             permissions: mm.permissions,
                             sdk: mm.sdk,
+                            requires_attributes: mm.requires_attributes,
                             template: tname,
                         },
                     );

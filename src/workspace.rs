@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
+use crate::model::suggest::did_you_mean;
 use crate::model::{Binding, DEFAULT_TRIGGER_DIR, Grant, Resource, Source, quoted};
 use crate::model::{CognitoEvent, TokenVersion};
 use crate::plan::ReadSet;
@@ -199,6 +200,21 @@ impl Workspace {
     /// The trigger crate `name` and its metadata, or an error saying it is
     /// not one, with `help`.
     pub fn require_trigger(&self, name: &str, help: &str) -> CargoResult<(&Member, &TriggerMeta)> {
+        if self.member(name).is_none() {
+            let triggers: Vec<&str> = self.trigger_crates().map(|(m, _)| m.name.as_str()).collect();
+            return Err(user_error(
+                format!("no workspace member is named `{name}`"),
+                if triggers.is_empty() {
+                    "the workspace has no trigger crates yet (`cargo trigger new` makes one)".to_string()
+                } else {
+                    format!(
+                        "{}the trigger crates are {}",
+                        did_you_mean(name, triggers.iter().copied()),
+                        quoted(&triggers)
+                    )
+                },
+            ));
+        }
         let m = self.require_member(name)?;
         let t = m
             .trigger
@@ -216,7 +232,11 @@ impl Workspace {
                 if known.is_empty() {
                     "the workspace has no members yet".to_string()
                 } else {
-                    format!("the members are {}", quoted(&known))
+                    format!(
+                        "{}the members are {}",
+                        did_you_mean(name, known.iter().copied()),
+                        quoted(&known)
+                    )
                 },
             )
         })

@@ -7,6 +7,7 @@
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
+use crate::model::suggest::closest;
 use crate::model::{FieldValue, KeyKind, KeySpec};
 use crate::sources::binding::{flag_help, flagged};
 use crate::sources::{self, BindingRequest};
@@ -33,6 +34,9 @@ fn target_keys() -> Vec<&'static sources::TargetSpec> {
     out
 }
 
+/// Lists longer than this are not printed with a close suggestion.
+const LONG_LIST: usize = 12;
+
 /// One of `choices`, in any case, trimmed; clap's own error (with its
 /// possible values and "a similar value exists") otherwise.
 #[derive(Clone)]
@@ -46,7 +50,20 @@ impl TypedValueParser for Choice {
         let text = text.trim();
         match self.0.iter().find(|c| c.eq_ignore_ascii_case(text)) {
             Some(c) => Ok(c.to_string()),
-            None => PossibleValuesParser::new(self.0.iter().copied()).parse_ref(cmd, arg, std::ffi::OsStr::new(text)),
+            // A long list (S3's 27 event types) is not worth a wall when
+            // one value is close: the tip alone, as clap words it.
+            None => match closest(text, self.0.iter().copied()) {
+                Some(similar) if self.0.len() > LONG_LIST => {
+                    use clap::error::{ContextKind, ContextValue, ErrorKind};
+                    let mut e = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
+                    let shown = arg.map(ToString::to_string).unwrap_or_else(|| "...".into());
+                    e.insert(ContextKind::InvalidArg, ContextValue::String(shown));
+                    e.insert(ContextKind::InvalidValue, ContextValue::String(text.to_string()));
+                    e.insert(ContextKind::SuggestedValue, ContextValue::String(similar.to_string()));
+                    Err(e)
+                }
+                _ => PossibleValuesParser::new(self.0.iter().copied()).parse_ref(cmd, arg, std::ffi::OsStr::new(text)),
+            },
         }
     }
 

@@ -3,6 +3,7 @@ use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 use super::{Context, parse_source};
 use crate::errors::{CargoResult, CliResult};
 use crate::metadata;
+use crate::model::Source;
 use crate::ops::event::{EventOptions, generate};
 use crate::shell::Shell;
 use crate::sources::{self, sample::EventFlags};
@@ -11,7 +12,7 @@ use crate::workspace::Located;
 /// Print a sample event (Cognito trigger sources, S3 put/delete, DynamoDB insert/modify/remove, Kinesis records, SQS messages, SNS notifications, EventBridge events and scheduled events) as JSON
 #[derive(Args, Debug)]
 pub struct EventArgs {
-    /// cognito, s3, dynamodb, kinesis, sqs, sns or eventbridge [default: from `--for`]
+    /// cognito, s3, dynamodb, kinesis, sqs, sns or eventbridge [default: from `--for`, where the first value is KIND: `--for CRATE delete`]
     #[arg(value_name = "SOURCE")]
     pub source: Option<String>,
     /// put/delete (s3), insert/modify/remove (dynamodb), records (kinesis), messages (sqs), notification (sns), event/scheduled (eventbridge), or a Cognito event or trigger source (e.g. `PreSignUp_SignUp`)
@@ -88,9 +89,15 @@ impl clap::Args for FieldArgs {
 
 impl EventArgs {
     pub fn to_options(&self) -> CargoResult<EventOptions> {
+        // With `--for`, SOURCE is optional: a lone value that is not a
+        // source is the KIND (`event --for photos-s3-trigger delete`).
+        let (source, kind) = match (&self.for_crate, self.source.as_deref(), &self.kind) {
+            (Some(_), Some(k), None) if Source::parse(k).is_none() => (None, Some(k.to_string())),
+            _ => (parse_source(self.source.as_deref())?, self.kind.clone()),
+        };
         Ok(EventOptions {
-            source: parse_source(self.source.as_deref())?,
-            kind: self.kind.clone(),
+            source,
+            kind,
             for_crate: self.for_crate.clone(),
             region: self.region.clone(),
             records: self.records,

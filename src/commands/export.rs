@@ -20,10 +20,13 @@ pub struct ExportArgs {
     /// Write the template here (YAML, or JSON for a `.json` file) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Fail if FILE is not what export would write (for CI)
-    #[arg(long, requires = "output")]
+    /// Fail if FILE (default: `template.yaml` in the workspace root) is not what export would write, showing the difference (for CI)
+    #[arg(long)]
     pub check: bool,
 }
+
+/// What `export --check` checks without `-o`, at the workspace root.
+pub const DEFAULT_TEMPLATE: &str = "template.yaml";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
@@ -56,6 +59,49 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         };
         Ok((text, exported))
     };
+    let folder_of = |path: &Path| -> CargoResult<PathBuf> {
+        let parent = path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| ctx.cwd.clone());
+        parent.canonicalize().map_err(|e| {
+            user_error(
+                format!("cannot write into `{}`: {e}", parent.display()),
+                "create the folder first",
+            )
+        })
+    };
+    if args.check {
+        let ws = load(ctx)?;
+        // `--check` alone checks the template where `export -o` is shown
+        // writing it: `template.yaml` at the workspace root.
+        let path = output.clone().unwrap_or_else(|| ws.root.join(DEFAULT_TEMPLATE));
+        let (text, exported) = render(&ws, &folder_of(&path)?)?;
+        for w in &exported.warnings {
+            shell.warn(w);
+        }
+        let shown = ws.rel(&path);
+        let Some(current) = std::fs::read_to_string(&path).ok() else {
+            shell.error(&user_error(
+                format!("`{shown}` does not exist, so there is no template to check"),
+                format!("run `cargo trigger export -o {shown}` and commit it (or name yours with `-o`)"),
+            ));
+            return Err(CliError::code(1));
+        };
+        if current == text {
+            shell.status("Fresh", format!("{shown} matches the workspace"));
+            return Ok(());
+        }
+        // What export would change, as a diff of the file.
+        let mut change = Plan::new();
+        change.update(path.clone(), current, text);
+        shell.diff(&change.diff(&ws.root));
+        shell.error(&user_error(
+            format!("`{shown}` is out of date with the workspace's trigger metadata (the diff above is what export would change)"),
+            format!("run `cargo trigger export -o {shown}` and commit the result"),
+        ));
+        return Err(CliError::code(1));
+    }
     let Some(path) = output else {
         let ws = load(ctx)?;
         let (text, exported) = render(&ws, &ws.root)?;
@@ -65,34 +111,7 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         shell.out(&text);
         return Ok(());
     };
-    let parent = path
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_else(|| ctx.cwd.clone());
-    let template_dir = parent.canonicalize().map_err(|e| {
-        user_error(
-            format!("cannot write into `{}`: {e}", parent.display()),
-            "create the folder first",
-        )
-    })?;
-    if args.check {
-        let ws = load(ctx)?;
-        let (text, exported) = render(&ws, &template_dir)?;
-        for w in &exported.warnings {
-            shell.warn(w);
-        }
-        let shown = ws.rel(&path);
-        return if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
-            shell.status("Fresh", format!("{shown} matches the workspace"));
-            Ok(())
-        } else {
-            shell.error(&user_error(
-                format!("`{shown}` is out of date with the workspace's trigger metadata"),
-                format!("run `cargo trigger export -o {shown}` and commit the result"),
-            ));
-            Err(CliError::code(1))
-        };
-    }
+    let template_dir = folder_of(&path)?;
     let mode = WriteMode {
         dry_run: false,
         locked: ctx.global.no_writes(),

@@ -7,7 +7,7 @@ use crate::commands::Context;
 use crate::commands::crate_arg::CrateArg;
 use crate::commands::load;
 use crate::errors::{CliError, CliResult, user_error};
-use crate::ops::invoke::{EventInput, InvokeOptions, InvokeResult, invoke};
+use crate::ops::invoke::{DESERIALIZE_MESSAGE, EventInput, InvokeOptions, InvokeResult, invoke};
 use crate::settings;
 use crate::shell::Shell;
 
@@ -16,7 +16,7 @@ use crate::shell::Shell;
 pub struct InvokeArgs {
     #[command(flatten)]
     pub krate: CrateArg,
-    /// The event: a JSON file, `-` for stdin, or a kind (`put`, `insert`, `PreSignUp_SignUp`, …) [default: the crate's sample]
+    /// The event: a JSON file, `-` for stdin, or a kind (`put`, `insert`, `PreSignUp_SignUp`, …) [default: the crate's sample, e.g. `events/put.json`]
     #[arg(long, value_name = "FILE|-|KIND")]
     pub event: Option<String>,
     /// An environment variable for the function, NAME=VALUE (repeat for several)
@@ -69,7 +69,7 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         binary: args.binary.map(|b| ctx.cwd.join(b)),
     };
     match invoke(&ws, &opts, shell)? {
-        InvokeResult::Response { body, timing } => {
+        InvokeResult::Response { body, timing, failed } => {
             let mut text = serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?;
             text.push('\n');
             shell.out(&text);
@@ -77,7 +77,45 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
                 let t = serde_json::to_string(&timing).map_err(anyhow::Error::from)?;
                 shell.passthrough_err(&format!("timing: {t}\n"));
             }
-            Ok(())
+            if failed.is_empty() {
+                return Ok(());
+            }
+            let which: Vec<String> = failed
+                .iter()
+                .map(|f| match (f.index, f.id.is_empty()) {
+                    (_, true) => "one without an `itemIdentifier` (Lambda then retries the whole batch)".to_string(),
+                    (Some(i), false) => format!("record [{i}] (`{}`)", f.id),
+                    (None, false) => format!("`{}`, which is no record of the event", f.id),
+                })
+                .collect();
+            shell.error(&user_error(
+                format!(
+                    "`{}` reported {} failed record{}: {}",
+                    opts.krate,
+                    failed.len(),
+                    if failed.len() == 1 { "" } else { "s" },
+                    which.join(", ")
+                ),
+                "Lambda would retry the batch from the first failed record (`batchItemFailures`); the function's logs above say why it failed",
+            ));
+            Err(CliError::code(1))
+        }
+        InvokeResult::BadEvent { message } => {
+            let why = message
+                .strip_prefix(DESERIALIZE_MESSAGE)
+                .map(|m| m.trim_start_matches(':').trim())
+                .unwrap_or(&message);
+            shell.error(&user_error(
+                format!(
+                    "the event does not match `{}`'s event type, so its handler never ran: {why}",
+                    opts.krate
+                ),
+                format!(
+                    "`cargo trigger event --for {}` prints an event of its type (or invoke without `--event` to use its sample)",
+                    opts.krate
+                ),
+            ));
+            Err(CliError::code(1))
         }
         InvokeResult::NotDelivered { reasons } => {
             shell.error(&user_error(

@@ -11,6 +11,7 @@ pub mod grant;
 pub mod invoke;
 pub mod list;
 pub mod new;
+pub mod remove;
 pub mod wire;
 
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use clap::Args;
 use crate::errors::{CargoResult, user_error};
 use crate::metadata;
 use crate::model::Source;
+use crate::model::suggest::did_you_mean;
 use crate::shell::ColorWhen;
 use crate::sources::{CognitoEvent, TokenVersion};
 use crate::workspace::{LoadOptions, Located, Workspace};
@@ -108,9 +110,10 @@ pub fn load(ctx: &Context) -> CargoResult<Workspace> {
 pub fn parse_source(s: Option<&str>) -> CargoResult<Option<Source>> {
     s.map(|s| {
         Source::parse(s).ok_or_else(|| {
+            let names: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
             user_error(
                 format!("unknown source `{s}`"),
-                format!("`--source` is one of {}", Source::names()),
+                format!("{}SOURCE is one of {}", did_you_mean(s, names), Source::names()),
             )
         })
     })

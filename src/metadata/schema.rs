@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::arn::{self, Arn, ArnKind};
 use crate::model::keys::{KeyKind, KeySpec};
 use crate::model::names::{is_module_name, is_resource_name};
+use crate::model::suggest::closest;
 use crate::model::{Binding, FieldValue, Grant, Resource, ResourceKind, Settings, Source, Target, quoted, quoted_or};
 use crate::sources::{self, TriggerKeys};
 use crate::workspace::{TriggerMeta, WorkspaceMeta};
@@ -133,7 +134,8 @@ impl<'a, 'd> Reader<'a, 'd> {
             Some(s)
         } else {
             let msg = format!("`{}` is `{s}`, expected one of {}", self.path(key), quoted(allowed));
-            self.error(key, msg, None);
+            let help = closest(&s, allowed.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+            self.error(key, msg, help);
             None
         }
     }
@@ -245,7 +247,11 @@ impl Reader<'_, '_> {
                     .filter(|e| !choices.is_empty() && !choices.contains(&e.as_str()))
                 {
                     let msg = format!("`{}` has `{e}`, which is not {noun}", self.path(key));
-                    self.error(key, msg, Some(example.into()));
+                    let help = match closest(e, choices.iter().copied()) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => example.into(),
+                    };
+                    self.error(key, msg, Some(help));
                 }
                 Some(FieldValue::List(list))
             }

@@ -101,6 +101,10 @@ pub fn check(ws: &Workspace) -> CheckReport {
         }
         for (i, g) in t.permissions.iter().enumerate() {
             let key = format!("package.metadata.trigger.permissions[{i}]");
+            if let Some(b) = rules::retriggering(ws, t, g) {
+                let (message, help) = rules::retrigger_warning(&m.name, t.source, b);
+                d.push(Diagnostic::warning("recursive-trigger", &file, key.clone(), message).with_help(help));
+            }
             if let Some(r) = &g.resource
                 && ws.resource(r).is_none()
             {

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use crate::errors::{CargoResult, user_error};
 use crate::events::{DEFAULT_REGION, Origin};
-use crate::model::Source;
+use crate::model::suggest::did_you_mean;
+use crate::model::{Source, quoted_or};
 use crate::sources::sample::{CrateSample, EventFlags, EventRequest};
 use crate::workspace::Workspace;
 
@@ -66,6 +67,7 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
             ));
         }
     };
+    check_kind(source, opts.kind.as_deref(), crate_sample.as_ref())?;
     let origin = Origin {
         region: opts.region.clone().unwrap_or_else(|| DEFAULT_REGION.into()),
         ..Origin::default()
@@ -78,4 +80,39 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
         from_crate: crate_sample,
     };
     source.spec().sample_event(&req)
+}
+
+/// An unknown kind, with the closest known one and the kinds that fit (the
+/// crate's, with `--for`). A kind of the source that does not fit the
+/// crate is left to the source to explain.
+fn check_kind(source: Source, kind: Option<&str>, krate: Option<&CrateSample<'_>>) -> CargoResult<()> {
+    let Some(kind) = kind else { return Ok(()) };
+    let spec = source.spec();
+    if spec.event_kinds().iter().any(|k| k == kind) {
+        return Ok(());
+    }
+    let help = match krate {
+        Some(c) => {
+            let fits = spec.crate_event_kinds(c.trigger);
+            let fits: Vec<&str> = fits.iter().map(String::as_str).collect();
+            format!(
+                "{}`{}` takes {}",
+                did_you_mean(kind, fits.iter().copied()),
+                c.name,
+                quoted_or(&fits)
+            )
+        }
+        None => {
+            let all = spec.event_kinds();
+            format!(
+                "{}{}",
+                did_you_mean(kind, all.iter().map(String::as_str)),
+                spec.event_kinds_help()
+            )
+        }
+    };
+    Err(user_error(
+        format!("unknown {} event kind `{kind}`", spec.display_name()),
+        help,
+    ))
 }

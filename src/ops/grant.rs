@@ -10,6 +10,7 @@ use crate::model::{FieldValue, Grant, Resource, check_action, quoted, quoted_or}
 use crate::plan::Plan;
 use crate::sources::draft::{Planned, Status};
 use crate::sources::export::grant_env_name;
+use crate::sources::rules;
 use crate::workspace::Workspace;
 
 #[derive(Clone, Debug, Default)]
@@ -143,6 +144,11 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
     manifest.push_table(&TRIGGER, "permissions", &grant.fields())?;
     let mut statuses = Vec::new();
     let mut notes = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(b) = rules::retriggering(ws, t, &grant) {
+        let (warning, help) = rules::retrigger_warning(&m.name, t.source, b);
+        warnings.push(format!("{warning}; {help}"));
+    }
     if let Some(r) = resource {
         let var = grant_env_name(r);
         let (value, placeholder) = local_value(r);
@@ -186,7 +192,7 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
         root: ws.root.clone(),
         plan,
         statuses,
-        warnings: Vec::new(),
+        warnings,
         notes,
     })
 }

@@ -79,16 +79,79 @@ pub enum InvokeResult {
     Response {
         body: serde_json::Value,
         timing: Timing,
+        /// The records a batch response reports as failed
+        /// (`batchItemFailures`): Lambda would retry them.
+        failed: Vec<FailedRecord>,
     },
     Failed {
         error_type: String,
         message: String,
         init: bool,
     },
+    /// The runtime could not read the event into the function's event
+    /// type: the handler never ran.
+    BadEvent { message: String },
     /// No binding would hand the function this event; it was not run.
-    NotDelivered {
-        reasons: Vec<String>,
-    },
+    NotDelivered { reasons: Vec<String> },
+}
+
+/// lambda_runtime 1.x reports an event it cannot deserialize into the
+/// handler's type as an invocation error whose type is its
+/// `DeserializeError` (`&lambda_runtime::deserializer::DeserializeError`)
+/// and whose message starts with this.
+pub const DESERIALIZE_MESSAGE: &str = "failed to deserialize the incoming data into the function's payload type";
+
+fn is_deserialize_error(error_type: &str, message: &str) -> bool {
+    error_type.ends_with("DeserializeError") || message.starts_with(DESERIALIZE_MESSAGE)
+}
+
+/// A record that a batch response reports as failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedRecord {
+    /// Its `itemIdentifier` (a sequence number, a message id, …); empty
+    /// when the response gave none.
+    pub id: String,
+    /// Its position in the event's records, where a field of one of them
+    /// has that value.
+    pub index: Option<usize>,
+}
+
+/// The records a response's `batchItemFailures` names, found in the
+/// event's `Records` by value: whatever the source uses as the identifier
+/// (DynamoDB's and Kinesis's sequence numbers, SQS's message ids) is a
+/// field of its record.
+pub fn failed_records(body: &serde_json::Value, event: &serde_json::Value) -> Vec<FailedRecord> {
+    fn holds(v: &serde_json::Value, id: &str) -> bool {
+        match v {
+            serde_json::Value::String(s) => s == id,
+            serde_json::Value::Array(a) => a.iter().any(|x| holds(x, id)),
+            serde_json::Value::Object(o) => o.values().any(|x| holds(x, id)),
+            _ => false,
+        }
+    }
+    let Some(failures) = body.get("batchItemFailures").and_then(|f| f.as_array()) else {
+        return Vec::new();
+    };
+    let records = event
+        .get("Records")
+        .or_else(|| event.get("records"))
+        .and_then(|r| r.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    failures
+        .iter()
+        .map(|f| {
+            let id = match f.get("itemIdentifier") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            };
+            let index = (!id.is_empty())
+                .then(|| records.iter().position(|r| holds(r, &id)))
+                .flatten();
+            FailedRecord { id, index }
+        })
+        .collect()
 }
 
 fn binary_of(m: &Member) -> CargoResult<String> {
@@ -146,14 +209,51 @@ fn build(ws: &Workspace, m: &Member, bin: &str, release: bool, shell: &mut Shell
     exe.ok_or_else(|| anyhow::anyhow!("`cargo build` produced no binary named `{bin}`"))
 }
 
+/// The crate's own sample event (`events/put.json`), said on stderr; when
+/// it is gone, `None` and a note that a generated one is used instead.
+fn own_sample(
+    ws: &Workspace,
+    m: &Member,
+    t: &crate::workspace::TriggerMeta,
+    shell: &mut Shell,
+) -> CargoResult<Option<String>> {
+    let Some(rel) = t.source.spec().sample_file(t) else {
+        return Ok(None);
+    };
+    let path = m.dir.join(&rel);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            shell.status("Reading", format!("`{}` (the crate's sample event)", ws.rel(&path)));
+            Ok(Some(text))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            shell.note(format!(
+                "`{}` is missing: invoking with a generated event (`cargo trigger event --for {}`)",
+                ws.rel(&path),
+                m.name
+            ));
+            Ok(None)
+        }
+        Err(e) => Err(user_error(
+            format!("cannot read `{}`: {e}", ws.rel(&path)),
+            "pass an event with `--event FILE|-|KIND`",
+        )),
+    }
+}
+
 pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoResult<InvokeResult> {
     ws.ensure_valid()?;
     let (m, t) = ws.require_trigger(
         &opts.krate,
         "invoke runs trigger crates; pass one listed by `cargo trigger list`",
     )?;
-    let event_text = match &opts.event {
-        EventInput::Sample | EventInput::Kind(_) => {
+    let sample = match &opts.event {
+        EventInput::Sample => own_sample(ws, m, t, shell)?,
+        _ => None,
+    };
+    let event_text = match (&opts.event, sample) {
+        (_, Some(text)) => text,
+        (EventInput::Sample | EventInput::Kind(_), None) => {
             let kind = match &opts.event {
                 EventInput::Kind(k) => Some(k.clone()),
                 _ => None,
@@ -169,13 +269,13 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
             )?;
             serde_json::to_string(&ev)?
         }
-        EventInput::File(p) => std::fs::read_to_string(p).map_err(|e| {
+        (EventInput::File(p), None) => std::fs::read_to_string(p).map_err(|e| {
             user_error(
                 format!("cannot read event file `{}`: {e}", p.display()),
                 "pass a JSON file, `-` for stdin, or a kind such as `put`",
             )
         })?,
-        EventInput::Text(s) => s.clone(),
+        (EventInput::Text(s), None) => s.clone(),
     };
     let event: serde_json::Value = serde_json::from_str(&event_text).map_err(|e| {
         user_error(
@@ -183,15 +283,16 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
             "pass a JSON event (see `cargo trigger event`)",
         )
     })?;
-    let event_text = match delivered(ws, t, event) {
+    let event = match delivered(ws, t, event) {
         Ok((event, notes)) => {
             for n in notes {
                 shell.warn(n);
             }
-            serde_json::to_string(&event)?
+            event
         }
         Err(reasons) => return Ok(InvokeResult::NotDelivered { reasons }),
     };
+    let event_text = serde_json::to_string(&event)?;
 
     let exe = match &opts.binary {
         Some(b) => b.clone(),
@@ -291,7 +392,17 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
                     .delivered_at()
                     .map_or(0.0, |d| answered.duration_since(d).as_secs_f64() * 1000.0),
             };
-            Ok(InvokeResult::Response { body: v, timing })
+            let failed = failed_records(&v, &event);
+            Ok(InvokeResult::Response {
+                body: v,
+                timing,
+                failed,
+            })
+        }
+        Some(Outcome::Error { error_type, message }) if is_deserialize_error(&error_type, &message) => {
+            Ok(InvokeResult::BadEvent {
+                message: message.trim_end().to_string(),
+            })
         }
         Some(Outcome::Error { error_type, message }) => Ok(InvokeResult::Failed {
             error_type,

@@ -9,6 +9,7 @@ pub mod grant;
 pub mod invoke;
 pub mod list;
 pub mod new;
+pub mod remove;
 pub mod wire;
 
 use std::time::SystemTime;

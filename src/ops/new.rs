@@ -116,6 +116,19 @@ fn plan_one_crate(ws: &Workspace, opts: &NewOptions, source: Source) -> CargoRes
     })
 }
 
+/// The one crate `new` would create, when its name is taken (by a member
+/// or a folder): the interactive `new` asks for another.
+pub fn taken_name(ws: &Workspace, opts: &NewOptions) -> Option<String> {
+    let source = opts.source?;
+    if opts.name.is_some() || opts.path.is_some() {
+        return None;
+    }
+    match source.spec().new_crate_names(ws, opts).as_slice() {
+        [one] if draft::place_crate(ws, one, None).is_err() => Some(one.clone()),
+        _ => None,
+    }
+}
+
 /// Plan `cargo trigger new`.
 pub fn plan(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
     ws.ensure_valid()?;

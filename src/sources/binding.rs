@@ -368,9 +368,30 @@ pub fn resolve(
         }
         (None, Some((_, name))) => match meta.resources.get(name) {
             Some(r) if r.kind != kind => {
+                // One namespace for every kind: the new resource needs
+                // another name here, and may keep `name` as its physical one.
+                let other = format!("{name}-{own}");
+                let physical = (kind.spec().name.check)(name) && req.resource_name.is_none();
+                let flags = format!(
+                    "--{own} {other}{}{}",
+                    if physical {
+                        format!(" --resource-name {name}")
+                    } else {
+                        String::new()
+                    },
+                    if declare_missing { "" } else { " --create" }
+                );
                 return Err(user_error(
                     format!("resource `{name}` is a `{}`, not a `{kind}`", r.kind),
-                    format!("a `{source}` trigger needs a `{kind}` resource"),
+                    if physical {
+                        format!(
+                            "resource names are shared by every kind: declare the {own} under another name, with `{name}` as its name in AWS: `{flags}`"
+                        )
+                    } else {
+                        format!(
+                            "resource names are shared by every kind: declare the {own} under another name: `{flags}`"
+                        )
+                    },
                 ));
             }
             Some(_) => {

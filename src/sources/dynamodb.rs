@@ -13,7 +13,7 @@ use crate::events::{EPOCH, Origin, hex_id, json_object};
 use crate::model::arn::ArnKind;
 use crate::model::cfn::{self, Expr, get_att, ref_};
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Source, Target};
-use crate::scaffold::{CrateScaffold, SampleSpec};
+use crate::scaffold::{CrateScaffold, SampleSpec, catalog};
 
 pub struct Dynamodb;
 
@@ -220,6 +220,19 @@ fn key_field(scaffold: &CrateScaffold) -> &str {
         .unwrap_or("id")
 }
 
+/// The scaffold's sample image `which` (`new-image`, `old-image`) of a
+/// `kind` change, its key field renamed to the table's partition key `pk`.
+fn scaffold_image(scaffold: &CrateScaffold, kind: &str, which: &str, pk: &str) -> Option<Map<String, Value>> {
+    let field = key_field(scaffold);
+    let image = scaffold.samples.values().find(|s| s.kind == kind)?.object(which)?;
+    Some(
+        image
+            .iter()
+            .map(|(k, v)| (if k == field { pk.to_string() } else { k.clone() }, v.clone()))
+            .collect(),
+    )
+}
+
 fn partition_key(r: Option<&Resource>) -> Option<String> {
     r.and_then(|r| r.settings.str("partition-key")).map(str::to_string)
 }
@@ -281,6 +294,10 @@ impl SourceSpec for Dynamodb {
         &RESOURCE
     }
 
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["write"]
+    }
+
     fn event_kinds(&self) -> Vec<String> {
         KINDS.iter().map(|k| k.to_string()).collect()
     }
@@ -299,11 +316,10 @@ impl SourceSpec for Dynamodb {
         }
         let resource = req.from_crate.and_then(|c| c.resource);
         let pk = partition_key(resource).unwrap_or_else(|| "id".into());
-        let default_item = || {
-            let mut m = Map::new();
-            m.insert(pk.clone(), json!("1"));
-            m
-        };
+        // The scaffold's own sample images (its `Item`), keyed by the
+        // table's partition key, so a generated crate reads them.
+        let scaffold = catalog().for_source(Source::Dynamodb);
+        let sample_image = |which: &str| scaffold_image(scaffold, kind, which, &pk);
         let object = |flag: &str| {
             req.flags
                 .get(flag)
@@ -312,7 +328,18 @@ impl SourceSpec for Dynamodb {
         };
         let new = object("new-image")?;
         let old = object("old-image")?;
-        let keys = match object("keys")? {
+        let keys = object("keys")?;
+        // A default image holds the given keys.
+        let sample_image = |which: &str| {
+            let mut image = sample_image(which)?;
+            for (k, v) in keys.iter().flatten() {
+                image.insert(k.clone(), v.clone());
+            }
+            Some(image)
+        };
+        let new = new.or_else(|| (kind != "remove").then(|| sample_image("new-image")).flatten());
+        let old = old.or_else(|| (kind != "insert").then(|| sample_image("old-image")).flatten());
+        let keys = match keys {
             Some(k) => k,
             None => {
                 let from = new.as_ref().or(old.as_ref());
@@ -321,8 +348,6 @@ impl SourceSpec for Dynamodb {
                 k
             }
         };
-        let new = new.or_else(|| (kind != "remove").then(default_item));
-        let old = old.or_else(|| (kind != "insert").then(default_item));
         let view = req
             .flags
             .get("stream-view")

@@ -155,6 +155,10 @@ impl SourceSpec for Kinesis {
         &RESOURCE
     }
 
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["write"]
+    }
+
     fn event_kinds(&self) -> Vec<String> {
         vec!["records".into()]
     }

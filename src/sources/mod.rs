@@ -422,6 +422,18 @@ pub trait SourceSpec: Sync {
             .or_else(|| r.physical_name.clone())
     }
 
+    /// The access levels of a grant on a resource of this kind that would
+    /// invoke a function it triggers again (a write to its own bucket,
+    /// table or stream): `grant` and `check` warn of the loop.
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// How to avoid such a loop.
+    fn retrigger_help(&self) -> &'static str {
+        "write elsewhere, or make the handler recognise and skip what it wrote itself"
+    }
+
     /// A managed resource of this kind that triggers a function names the
     /// function in its own configuration (a user pool's `LambdaConfig`), so
     /// the function cannot name it back without a cycle: the note says
@@ -434,6 +446,35 @@ pub trait SourceSpec: Sync {
 
     /// The kinds of sample event (`put`, `delete`); the first is the default.
     fn event_kinds(&self) -> Vec<String>;
+
+    /// The kinds a crate of this source takes (Cognito: its event and its
+    /// trigger sources), for `event --for` and `invoke --event`.
+    fn crate_event_kinds(&self, _t: &crate::workspace::TriggerMeta) -> Vec<String> {
+        self.event_kinds()
+    }
+
+    /// The sample event a crate of this source was generated with, which
+    /// `invoke` runs it on by default (relative to the crate): its
+    /// scaffold's sample of the first kind (`events/put.json`).
+    fn sample_file(&self, _t: &crate::workspace::TriggerMeta) -> Option<String> {
+        let kind = self.event_kinds().into_iter().next()?;
+        crate::scaffold::catalog()
+            .for_source(self.source())
+            .samples
+            .iter()
+            .find(|(_, s)| s.kind == kind)
+            .map(|(path, _)| path.clone())
+    }
+
+    /// What an unknown kind's `help:` lists (`S3 kinds are …`).
+    fn event_kinds_help(&self) -> String {
+        let kinds = self.event_kinds();
+        let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+        match kinds.as_slice() {
+            [one] => format!("the only {} kind is `{one}`", self.display_name()),
+            _ => format!("the {} kinds are {}", self.display_name(), crate::model::quoted(&kinds)),
+        }
+    }
 
     /// The flags of `cargo trigger event` for this source.
     fn event_flags(&self) -> &'static [sample::EventFlag] {
@@ -470,6 +511,17 @@ pub trait SourceSpec: Sync {
     /// The name `new` gives a crate for binding `b` when none is given.
     fn default_crate_name(&self, b: &Binding) -> String {
         format!("{}-{}-trigger", draft::target_slug(&b.target), self.source())
+    }
+
+    /// The crates `new` would create (not those it extends), by name: for
+    /// the interactive `new` to ask for another name when one is taken.
+    fn new_crate_names(&self, ws: &Workspace, opts: &draft::NewOptions) -> Vec<String> {
+        match &opts.name {
+            Some(n) => vec![n.clone()],
+            None => binding::resolve(&opts.binding, self.source(), &ws.meta, true)
+                .map(|r| vec![self.default_crate_name(&r.binding)])
+                .unwrap_or_default(),
+        }
     }
 
     /// The source's own plan for `new`, where one crate per binding is not

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use super::{CognitoEvent, Site, TokenVersion};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::errors::{CargoResult, user_error};
-use crate::model::{Binding, Resource, Source, Target, quoted};
-use crate::workspace::Workspace;
+use crate::model::{Binding, Grant, Resource, Source, Target, quoted};
+use crate::workspace::{TriggerMeta, Workspace};
 
 /// What two bindings on one bucket/pool/stream are about: the same
 /// physical resource, however it is named.
@@ -177,4 +177,56 @@ pub fn check_new_binding(
         }
     }
     Ok(warnings)
+}
+
+/// A grant of `t` that lets its function write to what triggers it, with
+/// the binding it would trigger: each write may invoke it again, in a loop.
+/// From the resource kind's re-triggering access levels (a grant by ARN
+/// counts when its actions include theirs, on the bound ARN or inside it).
+pub fn retriggering<'t>(ws: &Workspace, t: &'t TriggerMeta, g: &Grant) -> Option<&'t Binding> {
+    let spec = t.source.spec();
+    let info = spec.resource();
+    let loops: Vec<&str> = spec
+        .retriggering_access()
+        .iter()
+        .filter_map(|l| info.grant_actions(l))
+        .flatten()
+        .collect();
+    if loops.is_empty() {
+        return None;
+    }
+    t.bindings.iter().find(|b| match (&g.resource, &g.access, &g.arn) {
+        (Some(name), Some(access), _) => {
+            b.target.resource_name() == Some(name.as_str())
+                && info
+                    .grant_actions(access)
+                    .is_some_and(|a| a.iter().any(|x| loops.contains(x)))
+        }
+        (None, _, Some(arn)) => {
+            let bound = match &b.target {
+                Target::Arn(a) => Some(a.as_str()),
+                Target::Resource(n) => ws.resource(n).and_then(|r| r.arn.as_ref()).map(|a| a.as_str()),
+                Target::Default => None,
+            };
+            bound.is_some_and(|x| {
+                // A table's grant names the table; its binding, the stream.
+                let base = x.split("/stream/").next().unwrap_or(x);
+                arn.as_str() == base || arn.as_str().starts_with(&format!("{base}/"))
+            }) && g.actions.iter().any(|a| loops.contains(&a.as_str()))
+        }
+        _ => false,
+    })
+}
+
+/// The warning for such a grant.
+pub fn retrigger_warning(crate_name: &str, source: Source, b: &Binding) -> (String, &'static str) {
+    let spec = source.spec();
+    (
+        format!(
+            "`{crate_name}` may write to `{}`, which triggers it (its binding {}): each write can invoke it again, in a loop",
+            b.target.label(),
+            spec.describe(b)
+        ),
+        spec.retrigger_help(),
+    )
 }

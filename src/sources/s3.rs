@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::export::{ExportCx, FunctionCx, GrantExport, Place, resource_id};
 use super::sample::{EventFlag, EventRequest};
-use super::{NameRule, ResourceInfo, Site, SourceSpec, TargetSpec};
+use super::{Delivery, NameRule, ResourceInfo, Site, SourceSpec, TargetSpec};
 use crate::diagnostics::Diagnostic;
 use crate::errors::{CargoResult, user_error};
 use crate::events::{Origin, hex_id};
@@ -192,6 +192,13 @@ pub fn encode_key(key: &str) -> String {
         .remove(b'/')
         .remove(b'*');
     utf8_percent_encode(key, KEEP).to_string().replace("%20", "+")
+}
+
+/// A key as a notification carries it, decoded (`+` is a space).
+pub fn decode_key(key: &str) -> String {
+    percent_encoding::percent_decode_str(&key.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// An object in a sample notification.
@@ -516,6 +523,14 @@ impl SourceSpec for S3 {
         &RESOURCE
     }
 
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["write"]
+    }
+
+    fn retrigger_help(&self) -> &'static str {
+        "write under keys its binding does not match (another prefix or suffix) or to another bucket, or make the handler skip the objects it wrote"
+    }
+
     fn event_kinds(&self) -> Vec<String> {
         KINDS.iter().map(|k| k.to_string()).collect()
     }
@@ -615,6 +630,55 @@ impl SourceSpec for S3 {
         Ok((ev, json!({"key": key, "bucket": bucket})))
     }
 
+    /// S3 notifies a binding only of its event types, for keys under its
+    /// prefix and suffix (matched on the decoded key): other records are
+    /// left out, with a note each; an event with none left is not
+    /// delivered. Events of another shape (EventBridge's) pass unchanged.
+    fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> Delivery {
+        let Some(records) = event.get("Records").and_then(Value::as_array) else {
+            return Delivery::all(event);
+        };
+        let f = filter(b);
+        let mut kept = Vec::new();
+        let mut notes = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            let (Some(name), Some(key)) = (record["eventName"].as_str(), record["s3"]["object"]["key"].as_str()) else {
+                kept.push(record.clone());
+                continue;
+            };
+            let event_type = format!("s3:{name}");
+            let key = decode_key(key);
+            let why = if !f.events.iter().any(|e| events_overlap(e, &event_type)) {
+                Some(format!(
+                    "it is `{event_type}`, and the binding is for {}",
+                    f.events.join(", ")
+                ))
+            } else if let Some(p) = f.prefix.filter(|p| !key.starts_with(p)) {
+                Some(format!("its key `{key}` does not start with `{p}`"))
+            } else {
+                f.suffix
+                    .filter(|x| !key.ends_with(x))
+                    .map(|x| format!("its key `{key}` does not end with `{x}`"))
+            };
+            match why {
+                None => kept.push(record.clone()),
+                Some(why) => notes.push(format!(
+                    "S3 would never deliver record [{i}] to the binding {}: {why}",
+                    self.describe(b)
+                )),
+            }
+        }
+        if kept.is_empty() && !records.is_empty() {
+            return Delivery { event: None, notes };
+        }
+        let mut event = event;
+        event["Records"] = Value::Array(kept);
+        Delivery {
+            event: Some(event),
+            notes,
+        }
+    }
+
     fn export_binding(&self, cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize) {
         let p = Place::of(cx.ws, &b.target);
         match p.managed() {
@@ -690,6 +754,13 @@ mod tests {
         assert_eq!(encode_key("uploads/my photo (1).jpg"), "uploads/my+photo+%281%29.jpg");
         assert_eq!(encode_key("é+"), "%C3%A9%2B");
         assert_eq!(encode_key("a%20b*~"), "a%2520b*~");
+    }
+
+    #[test]
+    fn keys_decode_back() {
+        for key in ["uploads/my photo (1).jpg", "é+%/x", "a%20b"] {
+            assert_eq!(decode_key(&encode_key(key)), key);
+        }
     }
 
     #[test]

@@ -193,6 +193,10 @@ pub fn pool(cx: &mut ExportCx<'_>, r: &Resource) -> (cfn::Resource, Value) {
     if let Some(n) = &r.physical_name {
         res.prop("UserPoolName", n.as_str());
     }
+    // ---- sign-up: what the pool asks of users (its keys, and the
+    // attributes its modules judge; `sign_up.rs`) ----
+    super::sign_up::apply(cx.ws, r, &mut res);
+    // ---- end of sign-up ----
     cx.apply_patches(&id, &mut res);
     if let Some(key) = pool_state(cx).keys.get(&id).cloned() {
         cx.patch(&id, json!({"LambdaConfig": {"KMSKeyID": key}}));

@@ -7,6 +7,7 @@ pub mod event;
 pub mod export;
 pub mod modules;
 pub mod sample;
+pub mod sign_up;
 
 use serde_json::Value;
 
@@ -45,9 +46,17 @@ pub const USER_POOL_ARN: ArnKind = ArnKind {
     },
 };
 
-const RESOURCE_KEYS: &[KeySpec] = &[KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
-    .flag("New user pool or queue: its KMS key (custom senders decrypt with it; a queue is encrypted with it)")
-    .elsewhere("it names the key of a user pool's custom sender triggers")];
+const RESOURCE_KEYS: &[KeySpec] = &[
+    KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
+        .flag("New user pool or queue: its KMS key (custom senders decrypt with it; a queue is encrypted with it)")
+        .elsewhere("it names the key of a user pool's custom sender triggers"),
+    // What the pool asks of a sign-up (`sign_up.rs`).
+    sign_up::USERNAME_ATTRIBUTES,
+    sign_up::REQUIRED_ATTRIBUTES,
+    sign_up::AUTO_VERIFIED_ATTRIBUTES,
+    sign_up::PASSWORD_MIN_LENGTH,
+    sign_up::MFA_CONFIGURATION,
+];
 
 fn is_pool_name(n: &str) -> bool {
     !n.is_empty() && n.len() <= 128 && !n.chars().any(char::is_control)
@@ -212,7 +221,8 @@ impl SourceSpec for Cognito {
                 None => problems.push((
                     "event",
                     format!("`{table}.event` is `{e}`, expected one of {}", CognitoEvent::names()),
-                    None,
+                    crate::model::suggest::closest(e, CognitoEvent::ALL.iter().map(|x| x.as_str()))
+                        .map(|c| format!("did you mean `{c}`?")),
                 )),
             },
         }
@@ -305,6 +315,28 @@ impl SourceSpec for Cognito {
             .collect()
     }
 
+    fn crate_event_kinds(&self, t: &crate::workspace::TriggerMeta) -> Vec<String> {
+        match t.event {
+            Some(e) => std::iter::once(e.as_str())
+                .chain(e.trigger_sources().iter().copied())
+                .map(str::to_string)
+                .collect(),
+            None => self.event_kinds(),
+        }
+    }
+
+    /// One sample per trigger source: the event's first (`PreSignUp_SignUp`).
+    fn sample_file(&self, t: &crate::workspace::TriggerMeta) -> Option<String> {
+        t.event.map(|e| format!("events/{}.json", e.trigger_sources()[0]))
+    }
+
+    fn event_kinds_help(&self) -> String {
+        format!(
+            "a Cognito kind is an event ({}) or one of its trigger sources, e.g. `PreSignUp_SignUp` (`--for CRATE` names a crate's)",
+            CognitoEvent::names()
+        )
+    }
+
     fn event_flags(&self) -> &'static [EventFlag] {
         EVENT_FLAGS
     }
@@ -358,6 +390,12 @@ impl SourceSpec for Cognito {
         anyhow::bail!(
             "scaffold sample `{path}`: Cognito crates get one sample per trigger source of their event, not scaffold samples"
         )
+    }
+
+    fn new_crate_names(&self, ws: &Workspace, opts: &NewOptions) -> Vec<String> {
+        modules::planned(ws, opts)
+            .map(|p| p.into_iter().filter(|c| c.is_new).map(|c| c.name).collect())
+            .unwrap_or_default()
     }
 
     fn plan_new(&self, ws: &Workspace, opts: &NewOptions) -> Option<CargoResult<Planned>> {

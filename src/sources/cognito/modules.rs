@@ -15,9 +15,10 @@ use crate::errors::{CargoResult, user_error};
 use crate::events::{DEFAULT_REGION, Origin};
 use crate::manifest::{LAMBDA_ENV, Manifest, TRIGGER};
 use crate::model::names::{pascal, snake};
+use crate::model::suggest::{closest, did_you_mean};
 use crate::model::{Binding, FieldValue, Resource, Source, Target, quoted};
 use crate::plan::Plan;
-use crate::scaffold::{ModuleScaffold, catalog};
+use crate::scaffold::{ModuleScaffold, Setting, catalog};
 use crate::settings;
 use crate::sources::binding::{self, Resolved};
 use crate::sources::draft::{self, CrateDraft, NewOptions, Planned, Status};
@@ -34,7 +35,11 @@ pub fn modules_per_event(opts: &CognitoOptions) -> CargoResult<IndexMap<CognitoE
         let cap = cat.capabilities.get(c).ok_or_else(|| {
             user_error(
                 format!("unknown capability `{c}`"),
-                format!("`--capability` is one of {}", quoted(&capability_names())),
+                format!(
+                    "{}`--capability` is one of {}",
+                    did_you_mean(c, capability_names()),
+                    quoted(&capability_names())
+                ),
             )
         })?;
         for (event, module) in &cap.modules {
@@ -74,10 +79,25 @@ pub fn modules_per_event(opts: &CognitoOptions) -> CargoResult<IndexMap<CognitoE
 fn add_module(out: &mut IndexMap<CognitoEvent, Vec<String>>, m: &str) -> CargoResult<()> {
     let cat = catalog();
     let module = cat.module(m).ok_or_else(|| {
-        let names: Vec<&str> = cat.modules.keys().map(String::as_str).collect();
+        // The modules that run on the chosen events; the closest of those,
+        // else of every module.
+        let fitting: Vec<&str> = cat
+            .modules
+            .values()
+            .filter(|md| out.keys().any(|e| md.serves(*e)))
+            .map(|md| md.name.as_str())
+            .collect();
+        let all: Vec<&str> = cat.modules.keys().map(String::as_str).collect();
+        let guess = closest(m, fitting.iter().copied()).or_else(|| closest(m, all.iter().copied()));
+        let events: Vec<&str> = out.keys().map(|e| e.as_str()).collect();
         user_error(
             format!("unknown module `{m}`"),
-            format!("`--module` is one of {}", quoted(&names)),
+            format!(
+                "{}the modules for {} are {}",
+                guess.map(|g| format!("did you mean `{g}`? ")).unwrap_or_default(),
+                quoted(&events),
+                quoted(&fitting)
+            ),
         )
     })?;
     let targets: Vec<CognitoEvent> = out.keys().copied().filter(|e| module.serves(*e)).collect();
@@ -226,6 +246,51 @@ impl CrateContext {
 /// Environment settings to write, and notes to print.
 type ModuleSettings = (Vec<(String, String)>, Vec<String>);
 
+/// Why a module setting's value would not do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingProblem {
+    /// Required, and not set: the module fails at start.
+    Missing,
+    /// Its validator refuses it (the reason).
+    Invalid(String),
+}
+
+/// Does `value` (`None`: not set) do for setting `s`? Present when
+/// required, and parseable by its validator; an empty value of an optional
+/// setting means none, as in the questions. The one check of `--set`, the
+/// values `new` writes and `check`.
+pub fn check_setting(s: &Setting, value: Option<&str>) -> Result<(), SettingProblem> {
+    match value {
+        None if s.required => Err(SettingProblem::Missing),
+        None => Ok(()),
+        Some("") if !s.required => Ok(()),
+        Some(v) => match &s.validate {
+            Some(validator) => settings::validate(validator, v).map_err(SettingProblem::Invalid),
+            None => Ok(()),
+        },
+    }
+}
+
+/// `--set ENV=…` of a secret: refused, with where it goes instead.
+fn secret_given(s: &Setting) -> anyhow::Error {
+    user_error(
+        format!("`{}` is a secret: cargo-trigger never writes it into Cargo.toml", s.env),
+        format!(
+            "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {}=…`",
+            pascal(&s.env.to_lowercase()),
+            s.env
+        ),
+    )
+}
+
+/// `--set ENV=value` refused by the setting's validator.
+fn invalid_value(m: &ModuleScaffold, s: &Setting, value: &str, why: &str) -> anyhow::Error {
+    user_error(
+        format!("`{}={value}` is not a valid value for `{}`: {why}", s.env, m.name),
+        s.help.clone().unwrap_or_else(|| s.prompt.clone()),
+    )
+}
+
 /// Settings of `modules`: `--set` values checked and placed; secrets kept
 /// out of Cargo.toml; required settings without a value are an error that
 /// names the flag.
@@ -241,14 +306,7 @@ fn settings_for(
             let value = given.iter().rev().find(|(k, _)| *k == s.env).map(|(_, v)| v.clone());
             if s.secret {
                 if value.is_some() {
-                    return Err(user_error(
-                        format!("`{}` is a secret: cargo-trigger never writes it into Cargo.toml", s.env),
-                        format!(
-                            "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {}=…`",
-                            pascal(&s.env.to_lowercase()),
-                            s.env
-                        ),
-                    ));
+                    return Err(secret_given(s));
                 }
                 notes.push(format!(
                     "`{}` ({}) is a secret: the exported template asks for it as a parameter",
@@ -263,13 +321,8 @@ fn settings_for(
             };
             match value {
                 Some(v) => {
-                    if let Some(validator) = &s.validate {
-                        settings::validate(validator, &v).map_err(|why| {
-                            user_error(
-                                format!("`{}={v}` is not a valid value for `{}`: {why}", s.env, m.name),
-                                s.help.clone().unwrap_or_else(|| s.prompt.clone()),
-                            )
-                        })?;
+                    if let Err(SettingProblem::Invalid(why)) = check_setting(s, Some(&v)) {
+                        return Err(invalid_value(m, s, &v, &why));
                     }
                     env.push((s.env.clone(), v));
                 }
@@ -284,6 +337,57 @@ fn settings_for(
         }
     }
     Ok((env, notes))
+}
+
+/// A setting a re-run of `new` changes: (name, value before, new value).
+type Changed = (String, Option<String>, String);
+
+/// The `--set` values for settings of the crate's current `modules` that
+/// differ from what its environment has, checked as `--set` is.
+fn changed_settings(
+    modules: &[&ModuleScaffold],
+    given: &[(String, String)],
+    existing_env: &BTreeMap<String, String>,
+) -> CargoResult<Vec<Changed>> {
+    let mut out: Vec<Changed> = Vec::new();
+    for m in modules {
+        for s in &m.settings {
+            let Some(v) = given.iter().rev().find(|(k, _)| *k == s.env).map(|(_, v)| v) else {
+                continue;
+            };
+            if s.secret {
+                return Err(secret_given(s));
+            }
+            if let Err(SettingProblem::Invalid(why)) = check_setting(s, Some(v)) {
+                return Err(invalid_value(m, s, v, &why));
+            }
+            let before = existing_env.get(&s.env);
+            if before != Some(v) && !out.iter().any(|(k, _, _)| *k == s.env) {
+                out.push((s.env.clone(), before.cloned(), v.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Write changed settings into the crate's manifest, with a status each.
+fn apply_changed(
+    cx: &mut NewCx<'_>,
+    manifest: &mut Manifest,
+    crate_name: &str,
+    changed: &[Changed],
+) -> CargoResult<()> {
+    for (k, before, v) in changed {
+        manifest.set(&LAMBDA_ENV, k, &FieldValue::Str(v.clone()))?;
+        cx.statuses.push(Status::new(
+            "Setting",
+            match before {
+                Some(b) => format!("`{k}` of `{crate_name}` to `{v}` (was `{b}`)"),
+                None => format!("`{k}` of `{crate_name}` to `{v}`"),
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// Refuse a `--set` that no chosen module reads.
@@ -305,6 +409,52 @@ fn check_set_keys(modules: &[&ModuleScaffold], given: &[(String, String)]) -> Ca
         }
     }
     Ok(())
+}
+
+/// The name of a new crate for `event` on the pool `target`: `<pool>-<event>`.
+fn crate_name(target: &Target, event: CognitoEvent) -> String {
+    format!("{}-{event}", draft::target_slug(target))
+}
+
+/// What `new` would do for one event: the crate (new, or the one that
+/// handles the event already) and the modules it adds.
+#[derive(Clone, Debug)]
+pub struct PlannedCrate {
+    pub event: CognitoEvent,
+    pub name: String,
+    pub is_new: bool,
+    pub added: Vec<String>,
+}
+
+/// What `new --source cognito` would do, event by event (for questions
+/// asked before the plan: the crate's name, the modules to edit).
+pub fn planned(ws: &Workspace, opts: &NewOptions) -> CargoResult<Vec<PlannedCrate>> {
+    let per_event = modules_per_event(&opts.cognito)?;
+    let Resolved { binding, .. } = binding::resolve(&opts.binding, Source::Cognito, &ws.meta, true)?;
+    Ok(per_event
+        .iter()
+        .map(|(event, list)| match existing_crate(ws, *event, &binding.target) {
+            Some(m) => {
+                let current = m.trigger.as_ref().map(|t| t.modules.clone()).unwrap_or_default();
+                PlannedCrate {
+                    event: *event,
+                    name: m.name.clone(),
+                    is_new: false,
+                    added: list.iter().filter(|x| !current.contains(x)).cloned().collect(),
+                }
+            }
+            None => PlannedCrate {
+                event: *event,
+                name: opts.name.clone().unwrap_or_else(|| crate_name(&binding.target, *event)),
+                is_new: true,
+                added: if list.is_empty() {
+                    vec![event.default_module().to_string()]
+                } else {
+                    list.clone()
+                },
+            },
+        })
+        .collect())
 }
 
 /// The crate that already handles `event` for the pool `target`.
@@ -329,6 +479,8 @@ struct NewCx<'a> {
     statuses: Vec<Status>,
     warnings: Vec<String>,
     notes: Vec<String>,
+    /// The modules this run adds, with their crate.
+    added: Vec<(String, &'static ModuleScaffold)>,
 }
 
 impl NewCx<'_> {
@@ -352,16 +504,18 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
     let Resolved { binding, new_resource } = binding::resolve(&opts.binding, Source::Cognito, &ws.meta, true)?;
     let (root, root_is_new) = draft::root_manifest(ws)?;
     let cat = catalog();
-    // Every `--set` must belong to some chosen module.
+    // Every `--set` must belong to some chosen module, or to a module the
+    // event's crate runs already (a re-run changes its value).
     let all_modules: Vec<&ModuleScaffold> = per_event
         .iter()
         .flat_map(|(e, list)| {
-            let list = if list.is_empty() {
-                vec![e.default_module().to_string()]
-            } else {
-                list.clone()
+            let mut names = match existing_crate(ws, *e, &binding.target).and_then(|m| m.trigger.as_ref()) {
+                Some(t) => t.modules.clone(),
+                None if list.is_empty() => vec![e.default_module().to_string()],
+                None => Vec::new(),
             };
-            list.into_iter().filter_map(|m| cat.module(&m))
+            names.extend(list.iter().cloned());
+            names.into_iter().filter_map(|m| cat.module(&m))
         })
         .collect();
     check_set_keys(&all_modules, &opts.settings)?;
@@ -376,6 +530,7 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         statuses: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),
+        added: Vec::new(),
     };
     for (event, requested) in &per_event {
         if let Some(caveat) = super::federation_caveat(*event) {
@@ -386,6 +541,7 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
             None => new_crate(&mut cx, *event, requested)?,
         }
     }
+    added_module_notes(&mut cx);
     if let Some(r) = &cx.new_resource {
         draft::declare_resource(&mut cx.root, r)?;
         cx.statuses.insert(
@@ -401,6 +557,53 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         warnings: cx.warnings,
         notes: cx.notes,
     })
+}
+
+/// What the added modules bring: the AWS SDK's long first build, and the
+/// attributes they judge, which the pool must require at sign-up.
+fn added_module_notes(cx: &mut NewCx<'_>) {
+    for (krate, m) in &cx.added {
+        if m.sdk {
+            cx.notes.push(format!(
+                "`{}` uses the AWS SDK for Rust: the first build of `{krate}` takes a few minutes (later builds are quick)",
+                m.name
+            ));
+        }
+    }
+    let pool = cx.binding.target.label().to_string();
+    let resource = cx.resource().cloned();
+    let explicit = resource
+        .as_ref()
+        .and_then(|r| r.settings.get(super::sign_up::REQUIRED_ATTRIBUTES.key).map(|_| r));
+    let mut judged: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (_, m) in &cx.added {
+        for a in &m.requires_attributes {
+            match judged.iter_mut().find(|(x, _)| x == a) {
+                Some((_, by)) if !by.contains(&m.name.as_str()) => by.push(&m.name),
+                Some(_) => {}
+                None => judged.push((a, vec![&m.name])),
+            }
+        }
+    }
+    for (attr, by) in judged {
+        let by = quoted(&by);
+        // A pool by ARN (or a declared one with an ARN) is not the template's.
+        let existing = resource.as_ref().is_none_or(|r| r.arn.is_some());
+        match explicit {
+            _ if existing => cx.notes.push(format!(
+                "{by} judges `{attr}`: user pool `{pool}` exists outside the template, so make sure it requires `{attr}` at sign-up, or sign-ups without one get through"
+            )),
+            Some(r) if !r.settings.list(super::sign_up::REQUIRED_ATTRIBUTES.key).iter().any(|x| x == attr) => {
+                cx.warnings.push(format!(
+                    "{by} judges `{attr}`, but user pool `{pool}` does not require it at sign-up (its `required-attributes`), so sign-ups without one get through"
+                ))
+            }
+            Some(_) => {}
+            None => cx.notes.push(format!(
+                "{by} judges `{attr}`: the exported user pool `{pool}` requires `{attr}` at sign-up (set `required-attributes` on the resource to choose otherwise; Cognito cannot change it once the pool exists)"
+            )),
+        }
+    }
 }
 
 /// A new crate for `event` on the pool.
@@ -419,7 +622,7 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
     let modules: Vec<&ModuleScaffold> = names.iter().filter_map(|m| cat.module(m)).collect();
     let name = match &cx.opts.name {
         Some(n) => n.clone(),
-        None => format!("{}-{event}", draft::target_slug(&cx.binding.target)),
+        None => crate_name(&cx.binding.target, event),
     };
     let (dir, rel_dir) = draft::place_crate(cx.ws, &name, cx.opts.path.as_deref())?;
     let mut w = rules::check_new_binding(
@@ -474,6 +677,7 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
         format!("`{name}` to user pool `{}`", cx.binding.target.label()),
     ));
     cx.notes.push(format!("run `cargo test -p {name}` to test its modules"));
+    cx.added.extend(modules.iter().map(|m| (name.clone(), *m)));
     if event.is_custom_sender()
         && cx
             .resource()
@@ -509,19 +713,33 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
     }
     let current: Vec<String> = trigger.modules.clone();
     let added: Vec<String> = requested.iter().filter(|m| !current.contains(m)).cloned().collect();
+    let old_modules: Vec<&ModuleScaffold> = current.iter().filter_map(|m| cat.module(m)).collect();
+    let existing_env = member.lambda.as_ref().map(|l| l.env.clone()).unwrap_or_default();
+    // `--set` for the modules it runs already: the new values replace the old.
+    let changed = changed_settings(&old_modules, &cx.opts.settings, &existing_env)?;
     if added.is_empty() {
-        cx.notes.push(format!(
-            "`{}` already runs {} for `{event}`; nothing to add",
-            member.name,
-            if requested.is_empty() {
-                "modules".to_string()
-            } else {
-                requested.join(", ")
-            }
-        ));
+        if changed.is_empty() {
+            cx.notes.push(format!(
+                "`{}` already runs {} for `{event}`{}; nothing to add",
+                member.name,
+                if requested.is_empty() {
+                    "modules".to_string()
+                } else {
+                    requested.join(", ")
+                },
+                if cx.opts.settings.is_empty() {
+                    ""
+                } else {
+                    " with these settings"
+                }
+            ));
+            return Ok(());
+        }
+        let mut manifest = Manifest::open(&member.manifest_path)?;
+        apply_changed(cx, &mut manifest, &member.name, &changed)?;
+        cx.plan.update_manifest(&manifest);
         return Ok(());
     }
-    let old_modules: Vec<&ModuleScaffold> = current.iter().filter_map(|m| cat.module(m)).collect();
     if old_modules.len() != current.len() {
         let unknown: Vec<&String> = current.iter().filter(|m| cat.module(m).is_none()).collect();
         return Err(user_error(
@@ -547,7 +765,7 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
     // Cargo.toml: the module list, new settings and dependencies.
     let mut manifest = Manifest::open(&member.manifest_path)?;
     manifest.set_strings(&TRIGGER, "modules", &all)?;
-    let existing_env = member.lambda.as_ref().map(|l| l.env.clone()).unwrap_or_default();
+    apply_changed(cx, &mut manifest, &member.name, &changed)?;
     let added_modules: Vec<&ModuleScaffold> = added.iter().filter_map(|m| cat.module(m)).collect();
     let (env, mut setting_notes) = settings_for(&added_modules, &cx.opts.settings, &existing_env)?;
     cx.notes.append(&mut setting_notes);
@@ -566,6 +784,7 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
         }
     }
     cx.plan.update_manifest(&manifest);
+    cx.added.extend(added_modules.iter().map(|m| (member.name.clone(), *m)));
     cx.statuses.push(Status::new(
         "Adding",
         format!(

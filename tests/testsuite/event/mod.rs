@@ -281,7 +281,7 @@ fn bad_event_requests_are_clear_errors() {
     for (args, needle) in [
         (vec!["event"], "pass a SOURCE"),
         (vec!["event", "s3", "post"], "unknown S3 event kind"),
-        (vec!["event", "cognito", "SignUp"], "unknown Cognito trigger source"),
+        (vec!["event", "cognito", "SignUp"], "unknown Cognito event kind"),
         (
             vec!["event", "dynamodb", "insert", "--new-image", "[1]"],
             "must be a JSON object",

@@ -107,7 +107,7 @@ fn errors() {
     let mut failures = Failures::default();
     for (stem, args, code) in [
         ("missing_folder", &["export", "-o", "nowhere/template.yaml"][..], 101),
-        ("check_without_output", &["export", "--check"], 2),
+        ("check_without_output", &["export", "--check"], 1),
         ("unknown_format", &["export", "--format", "terraform"], 2),
         ("locked", &["export", "-o", "template.yaml", "--locked"], 101),
     ] {

@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
+mod names;
+
 const ENTER: &str = "\r";
 const DOWN: &str = "\x1b[B";
 const SPACE: &str = " ";
@@ -79,7 +81,7 @@ fn s3_flow_with_a_new_bucket_and_its_equivalent_command() {
     answer(&mut p, "Which object events?", ENTER); // the defaults: created and removed
     answer(&mut p, "(prefix)?", &format!("uploads/{ENTER}"));
     answer(&mut p, "(suffix)?", &format!(".jpg{ENTER}"));
-    answer(&mut p, "edit the handler now?", &format!("n{ENTER}"));
+    answer(&mut p, "edit the handler", &format!("n{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     let manifest = support::read(dir.path(), "triggers/photos-s3-trigger/Cargo.toml");
@@ -108,7 +110,7 @@ fn dynamodb_flow_picks_a_declared_table() {
     answer(&mut p, "Which table's stream?", ENTER); // todos, the first choice
     answer(&mut p, "Start reading from?", &format!("{DOWN}{ENTER}")); // TRIM_HORIZON
     answer(&mut p, "Records per batch?", &format!("\x7f\x7f\x7f50{ENTER}"));
-    answer(&mut p, "edit the handler now?", ENTER);
+    answer(&mut p, "edit the handler", ENTER);
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     let manifest = support::read(dir.path(), "triggers/todos-dynamodb-trigger/Cargo.toml");
@@ -194,7 +196,7 @@ fn cognito_captcha_flow_then_the_editor() {
     answer(&mut p, "Host name", ENTER);
     answer(&mut p, "Which user pool?", ENTER); // Declare a new one
     answer(&mut p, "Name of the new cognito-user-pool", &format!("users{ENTER}"));
-    answer(&mut p, "edit the module now?", &format!("y{ENTER}"));
+    answer(&mut p, "edit the module", &format!("y{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     for event in [

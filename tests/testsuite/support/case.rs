@@ -7,7 +7,9 @@
 //! - `out/`: every file the command creates or changes, as it must be after,
 //!   byte for byte; every other file must be left as it was;
 //! - `stdout`, `stderr`: what the command prints, `[ROOT]` standing for the
-//!   workspace's temporary folder (no file: it prints nothing there).
+//!   workspace's temporary folder (no file: it prints nothing there);
+//! - `removed`: the files the command deletes, one path a line (no file:
+//!   it deletes none).
 //!
 //! A case that runs several commands names each one's files: `list.stdout`,
 //! `export.stderr`, `grant.out/`. `SNAPSHOTS=overwrite cargo test --test
@@ -293,6 +295,9 @@ impl Outcome<'_> {
         if let Err(e) = self.files(&self.file("out")) {
             problems.push(e);
         }
+        if let Err(e) = self.removed(&self.file("removed")) {
+            problems.push(e);
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -318,7 +323,7 @@ impl Outcome<'_> {
     }
 
     /// Every file that is new or changed must be in `out`, with the same
-    /// bytes; nothing may be deleted.
+    /// bytes (deletions are `removed`'s).
     fn files(&self, out: &Path) -> Result<(), String> {
         let expected = if out.is_dir() { snapshot(out) } else { BTreeMap::new() };
         let mut problems = Vec::new();
@@ -359,15 +364,6 @@ impl Outcome<'_> {
                 out.display()
             ));
         }
-        let deleted: Vec<String> = self
-            .before
-            .keys()
-            .filter(|p| !self.after.contains_key(*p))
-            .map(|p| p.display().to_string())
-            .collect();
-        if !deleted.is_empty() {
-            return Err(format!("files were deleted: {}", deleted.join(", ")));
-        }
         if overwriting() {
             if out.exists() {
                 std::fs::remove_dir_all(out).unwrap();
@@ -395,6 +391,41 @@ fn compare(path: &Path, text: String, redactions: Redactions) -> Result<(), Stri
         .redact_with(redactions)
         .try_eq(Some(&"actual"), Data::text(text), Data::read_from(path, None))
         .map_err(|e| e.to_string())
+}
+
+impl Outcome<'_> {
+    /// The files deleted must be those `removed` lists.
+    fn removed(&self, listed: &Path) -> Result<(), String> {
+        let deleted: Vec<String> = self
+            .before
+            .keys()
+            .filter(|p| !self.after.contains_key(*p))
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        if overwriting() {
+            if deleted.is_empty() {
+                let _ = std::fs::remove_file(listed);
+            } else {
+                std::fs::write(listed, deleted.iter().map(|d| format!("{d}\n")).collect::<String>()).unwrap();
+            }
+            return Ok(());
+        }
+        let expected: Vec<String> = std::fs::read_to_string(listed)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if deleted == expected {
+            Ok(())
+        } else {
+            Err(format!(
+                "files deleted: [{}], but {} lists [{}]",
+                deleted.join(", "),
+                listed.display(),
+                expected.join(", ")
+            ))
+        }
+    }
 }
 
 /// Failures of a table of cases, reported together.

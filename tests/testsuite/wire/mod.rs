@@ -243,7 +243,12 @@ fn bad_bindings_are_refused_and_nothing_is_written() {
         let usage = needle.starts_with("invalid value");
         assert_eq!(r.code, if usage { 2 } else { 101 }, "{args:?}");
         assert!(r.stderr.contains(needle), "{args:?}: {}", r.stderr);
-        let fix = if usage { "[possible values: " } else { "help: " };
+        // A long list is not printed when one value is close: the tip is.
+        let fix = if usage {
+            "tip: a similar value exists: "
+        } else {
+            "help: "
+        };
         assert!(r.stderr.contains(fix), "{args:?}: {}", r.stderr);
     }
     assert_eq!(support::snapshot(ws.path()), before);
