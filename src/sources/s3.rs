@@ -440,6 +440,16 @@ fn export_existing(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, p: &Place<'_>,
     );
 }
 
+/// `key` made distinct for record `i` of a sample: `-i` before the file
+/// name's extension (`a/b.jpg` → `a/b-1.jpg`), else at the end.
+fn numbered(key: &str, i: usize) -> String {
+    let name_start = key.rfind('/').map_or(0, |p| p + 1);
+    match key[name_start..].rfind('.').filter(|&d| d > 0) {
+        Some(d) => format!("{}-{i}{}", &key[..name_start + d], &key[name_start + d..]),
+        None => format!("{key}-{i}"),
+    }
+}
+
 impl SourceSpec for S3 {
     fn source(&self) -> Source {
         Source::S3
@@ -553,16 +563,24 @@ impl SourceSpec for S3 {
             .map(str::to_string)
             .or_else(|| req.crate_target_name(slug))
             .unwrap_or_else(|| "example-bucket".into());
-        let key = match (req.flags.get("key"), req.from_crate.and_then(|c| c.binding)) {
-            (Some(k), _) => k.to_string(),
-            (None, None) if req.from_crate.is_none() => "uploads/my photo (1).jpg".into(),
-            (None, b) => {
-                let f = b.map(filter);
-                format!(
-                    "{}my photo (1){}",
+        // Record `i`'s key: the one given (records after the first numbered
+        // before its extension), else a photo inside the binding's filter.
+        let given = req.flags.get("key");
+        let filter = match req.from_crate.and_then(|c| c.binding) {
+            None if req.from_crate.is_none() => None,
+            b => Some(b.map(filter)),
+        };
+        let key_of = |i: usize| -> String {
+            match (given, &filter) {
+                (Some(k), _) if i == 0 => k.to_string(),
+                (Some(k), _) => numbered(k, i),
+                (None, None) => format!("uploads/my photo ({}).jpg", i + 1),
+                (None, Some(f)) => format!(
+                    "{}my photo ({}){}",
                     f.as_ref().and_then(|f| f.prefix).unwrap_or_default(),
+                    i + 1,
                     f.as_ref().and_then(|f| f.suffix).unwrap_or(".jpg")
-                )
+                ),
             }
         };
         let size = match req.flags.get("size") {
@@ -575,9 +593,7 @@ impl SourceSpec for S3 {
             None => 1024,
         };
         let n = req.count(1);
-        let keys: Vec<String> = (0..n)
-            .map(|i| if n == 1 { key.clone() } else { format!("{key}.{i}") })
-            .collect();
+        let keys: Vec<String> = (0..n).map(key_of).collect();
         let objects: Vec<Object<'_>> = keys
             .iter()
             .map(|k| Object {

@@ -128,7 +128,8 @@ fn human_output_names_file_line_and_key() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("Checked 8 trigger crates: 10 errors, 5 warnings"),
+        r.stderr
+            .contains("Checked 8 trigger crates and 4 resources: 10 errors, 5 warnings"),
         "{}",
         r.stderr
     );

@@ -76,7 +76,7 @@ fn a_schedule_asks_for_its_expression_and_zone_and_no_bus() {
         &format!("{}cron(0 2 * * ? *){ENTER}", "\x7f".repeat(17)),
     );
     answer(&mut p, "Time zone", &format!("Europe/Berlin{ENTER}"));
-    answer(&mut p, "edit the handler now?", &format!("n{ENTER}"));
+    answer(&mut p, "Do you want to edit the handler", &format!("n{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("Which event bus"), "{out}");
@@ -115,7 +115,7 @@ fn a_rule_asks_for_its_bus_and_pattern() {
         "help:",
         &format!("{}{{\"source\": [\"acme.orders\"]}}{ENTER}", "\x7f".repeat(18)),
     );
-    answer(&mut p, "edit the handler now?", &format!("n{ENTER}"));
+    answer(&mut p, "Do you want to edit the handler", &format!("n{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     let manifest = support::read(dir.path(), "triggers/acme-orders-eventbridge-trigger/Cargo.toml");

@@ -117,7 +117,7 @@ fn a_matching_event_and_a_scheduled_run_reach_the_function() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["detail_type"], "Order Shipped");
     // A schedule always delivers: its first run after the sample epoch.
-    let r = trigger(ws, &["invoke", "nightly"]).success();
+    let r = trigger(ws, &["invoke", "nightly", "--event", "scheduled"]).success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["scheduled_time"], "2024-01-02T01:30:00Z");
     assert_eq!(v["attempt"], 1);

@@ -22,7 +22,7 @@ fn sns_flow_checks_the_policy_against_its_scope() {
     send(&mut p, &"\x7f".repeat(bad.len()));
     send(&mut p, &format!(r#"{{"order": {{"kind": ["created"]}}}}{ENTER}"#));
     answer(&mut p, "dead-letter queue?", &format!("n{ENTER}"));
-    answer(&mut p, "edit the handler now?", &format!("n{ENTER}"));
+    answer(&mut p, "Do you want to edit the handler", &format!("n{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     let manifest = support::read(dir.path(), "triggers/orders-sns-trigger/Cargo.toml");

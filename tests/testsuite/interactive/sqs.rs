@@ -13,7 +13,7 @@ fn sqs_flow_declares_a_fifo_queue() {
     answer(&mut p, "Name of the new sqs-queue", &format!("orders{ENTER}"));
     answer(&mut p, "A FIFO queue", &format!("y{ENTER}"));
     answer(&mut p, "Messages per batch?", &format!("\x7f\x7f5{ENTER}"));
-    answer(&mut p, "edit the handler now?", &format!("n{ENTER}"));
+    answer(&mut p, "Do you want to edit the handler", &format!("n{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     let root = support::read(dir.path(), "Cargo.toml");

@@ -64,7 +64,10 @@ fn sqs_triggers_report_their_failed_messages() {
         let event: Value = serde_json::from_str(&r.stdout).unwrap();
         std::fs::write(ws.join("batch.json"), &r.stdout).unwrap();
         let ids = ids(&event);
-        let r = trigger(ws, &["invoke", krate, "--event", "batch.json"]).success();
+        // Failed records are named on stderr, and the run exits 1.
+        let r = trigger(ws, &["invoke", krate, "--event", "batch.json"]);
+        assert_eq!(r.code, 1, "{krate}: {}", r.stderr);
+        assert!(r.stderr.contains("failed record"), "{krate}: {}", r.stderr);
         let expected = if fifo { ids[1..].to_vec() } else { vec![ids[1].clone()] };
         assert_eq!(failures(&r.stdout), expected, "{krate}: {}", r.stdout);
         assert_eq!(
