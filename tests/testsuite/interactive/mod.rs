@@ -265,3 +265,5 @@ fn without_a_terminal_a_missing_value_fails_fast_with_the_flag() {
     let r = support::run(dir.path(), &["new", "--source", "s3", "--yes"]).success();
     assert!(r.stderr.contains("resource `uploads`"), "{}", r.stderr);
 }
+
+mod cognito_federation;
