@@ -307,6 +307,7 @@ fn ask_token_version() -> CargoResult<TokenVersion> {
             vec![
                 choice("v1 (ID token claims)", TokenVersion::V1),
                 choice("v2 (ID and access tokens, scopes)", TokenVersion::V2),
+                choice("v3 (as v2, and machine-to-machine tokens)", TokenVersion::V3),
             ],
         )
         .prompt(),

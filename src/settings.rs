@@ -12,7 +12,13 @@ const VALIDATORS: &[&str] = &[
     "score",
     "hostname",
     "text-with-link",
+    "bool",
+    "attribute-map",
 ];
+
+/// The parts of an inbound federation event a mapped claim may name
+/// (`samlResponse.department`).
+const FEDERATION_PARTS: &[&str] = &["idToken", "userInfo", "samlResponse", "tokenResponse"];
 
 pub fn is_validator(name: &str) -> bool {
     VALIDATORS.contains(&name)
@@ -111,6 +117,43 @@ pub fn validate(name: &str, value: &str) -> Result<(), String> {
                 Err(format!("`{value}` is not a host name"))
             }
         }
+        "bool" => match value {
+            "true" | "false" => Ok(()),
+            _ => Err("`true` or `false`".into()),
+        },
+        // User attribute → the provider's claim (optionally `part.claim`).
+        "attribute-map" => {
+            let map = match serde_json::from_str::<serde_json::Value>(value) {
+                Ok(serde_json::Value::Object(m)) => m,
+                Ok(_) => return Err("expected a JSON object, e.g. `{\"email\": \"email\"}`".into()),
+                Err(e) => return Err(format!("not valid JSON: {e}")),
+            };
+            for (attribute, claims) in &map {
+                if attribute.trim().is_empty() || attribute.chars().any(char::is_control) {
+                    return Err(format!("`{attribute}` is not an attribute name"));
+                }
+                // One claim, or a non-empty list of claims (the first sent wins).
+                let list: Vec<&serde_json::Value> = match claims {
+                    serde_json::Value::Array(l) if !l.is_empty() => l.iter().collect(),
+                    one => vec![one],
+                };
+                for claim in list {
+                    let Some(claim) = claim.as_str() else {
+                        return Err(format!(
+                            "`{attribute}` must name a claim (a string or a list of strings), not `{claim}`"
+                        ));
+                    };
+                    let rest = FEDERATION_PARTS
+                        .iter()
+                        .find_map(|p| claim.strip_prefix(p).and_then(|r| r.strip_prefix('.')))
+                        .unwrap_or(claim);
+                    if rest.trim().is_empty() {
+                        return Err(format!("`{attribute}` names no claim"));
+                    }
+                }
+            }
+            Ok(())
+        }
         other => Err(format!("unknown validator `{other}`")),
     }
 }
@@ -135,6 +178,28 @@ mod tests {
         assert!(validate("domain-list", "bad domain.com").is_err());
         assert!(validate("domain-list", "a@b.com").is_err());
         assert!(validate("domain-list", "").is_ok());
+    }
+
+    #[test]
+    fn bools_and_attribute_maps() {
+        assert!(validate("bool", "true").is_ok());
+        assert!(validate("bool", "false").is_ok());
+        assert!(validate("bool", "yes").is_err());
+        assert!(
+            validate(
+                "attribute-map",
+                r#"{"email": "email", "custom:dept": "samlResponse.department"}"#
+            )
+            .is_ok()
+        );
+        assert!(validate("attribute-map", r#"{"x": "http://schemas.example/claims/x"}"#).is_ok());
+        assert!(validate("attribute-map", "[]").is_err());
+        assert!(validate("attribute-map", r#"{"email": 5}"#).is_err());
+        assert!(validate("attribute-map", r#"{"email": ["email", "samlResponse.mail"]}"#).is_ok());
+        assert!(validate("attribute-map", r#"{"email": []}"#).is_err());
+        assert!(validate("attribute-map", r#"{"email": ["email", 1]}"#).is_err());
+        assert!(validate("attribute-map", r#"{"email": "idToken."}"#).is_err());
+        assert!(validate("attribute-map", r#"{"": "email"}"#).is_err());
     }
 
     #[test]

@@ -50,6 +50,14 @@ pub fn exec(args: ListArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
                         ));
                     }
                 }
+                for t in report.triggers.iter().filter(|t| t.native_sign_in == Some(false)) {
+                    if let Some(e) = t.event {
+                        shell.note(format!(
+                            "only federated sign-in invokes the `{e}` trigger, so `{}` never runs for users who sign in with the pool's own credentials",
+                            t.name
+                        ));
+                    }
+                }
             }
             if !report.resources.is_empty() {
                 if !report.triggers.is_empty() {

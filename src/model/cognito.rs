@@ -36,9 +36,10 @@ pub enum CognitoEvent {
     UserMigration,
     CustomEmailSender,
     CustomSmsSender,
+    InboundFederation,
 }
 
-/// Pre-token-generation event version (`V1_0` or `V2_0`).
+/// Pre-token-generation event version (`V1_0`, `V2_0` or `V3_0`).
 #[derive(
     Clone,
     Copy,
@@ -60,6 +61,7 @@ pub enum TokenVersion {
     #[default]
     V1,
     V2,
+    V3,
 }
 
 impl TokenVersion {

@@ -36,6 +36,10 @@ pub struct TriggerEntry {
     /// Cognito only: whether federated sign-in invokes this trigger.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub federated_sign_in: Option<bool>,
+    /// Cognito triggers that only federated sign-in invokes: `false`
+    /// (sign-in with the pool's own credentials does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub native_sign_in: Option<bool>,
     pub modules: Vec<String>,
     /// Each binding with the keys of the metadata schema.
     pub bindings: Vec<Map<String, Value>>,
@@ -59,6 +63,7 @@ pub fn report(ws: &Workspace) -> ListReport {
             event: t.event,
             token_version: t.token_version,
             federated_sign_in: t.event.map(|e| !e.skipped_by_federation()),
+            native_sign_in: t.event.filter(|e| e.only_for_federation()).map(|_| false),
             modules: t.modules.clone(),
             bindings: t
                 .bindings

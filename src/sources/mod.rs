@@ -21,6 +21,7 @@ pub mod sns;
 pub mod sqs;
 pub mod stream;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -234,6 +235,9 @@ pub struct Site<'a> {
     pub resource: Option<&'a Resource>,
     /// The function's timeout in cargo-lambda's config, if set.
     pub function_timeout: Option<u32>,
+    /// The function's environment in cargo-lambda's config (none for a
+    /// crate `new` is making).
+    pub function_env: Option<&'a BTreeMap<String, String>>,
     pub file: PathBuf,
     pub index: usize,
     /// The binding being added (not yet in any manifest).

@@ -39,6 +39,7 @@ pub fn sites(ws: &Workspace) -> Vec<Site<'_>> {
                 binding: b,
                 resource: b.target.resource_name().and_then(|n| ws.resource(n)),
                 function_timeout: m.lambda.as_ref().and_then(|l| l.timeout),
+                function_env: m.lambda.as_ref().map(|l| &l.env),
                 file: m.rel_manifest(),
                 index: i,
                 is_new: false,
@@ -155,6 +156,7 @@ pub fn check_new_binding(
             .resource_name()
             .and_then(|n| new_resource.filter(|r| r.name == n).or_else(|| ws.resource(n))),
         function_timeout: member.and_then(|m| m.lambda.as_ref()).and_then(|l| l.timeout),
+        function_env: member.and_then(|m| m.lambda.as_ref()).map(|l| &l.env),
         file,
         index,
         is_new: true,

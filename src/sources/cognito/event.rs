@@ -15,6 +15,9 @@ pub struct CognitoOptions {
 
 use CognitoEvent as E;
 
+/// The trigger source of machine-to-machine (client credentials) tokens.
+pub const CLIENT_CREDENTIALS: &str = "TokenGeneration_ClientCredentials";
+
 impl CognitoEvent {
     /// The user pool's `LambdaConfig` key (what AWS rejects twice per pool).
     pub fn lambda_config_key(self, version: TokenVersion) -> &'static str {
@@ -29,20 +32,22 @@ impl CognitoEvent {
             E::CustomMessage => "CustomMessage",
             E::PreTokenGeneration => match version {
                 TokenVersion::V1 => "PreTokenGeneration",
-                TokenVersion::V2 => "PreTokenGenerationConfig",
+                TokenVersion::V2 | TokenVersion::V3 => "PreTokenGenerationConfig",
             },
             E::UserMigration => "UserMigration",
             E::CustomEmailSender => "CustomEmailSender",
             E::CustomSmsSender => "CustomSMSSender",
+            E::InboundFederation => "InboundFederation",
         }
     }
 
-    /// Both pre-token-generation versions occupy the same slot of a pool.
+    /// Every pre-token-generation version occupies the same slot of a pool.
     pub fn slot(self) -> &'static str {
         self.lambda_config_key(TokenVersion::V1)
     }
 
-    /// The `triggerSource` values Cognito sends for this trigger.
+    /// The `triggerSource` values Cognito sends for this trigger (with
+    /// event version 1 or 2: see [`CognitoEvent::trigger_sources_for`]).
     pub fn trigger_sources(self) -> &'static [&'static str] {
         match self {
             E::PreSignUp => &[
@@ -94,7 +99,29 @@ impl CognitoEvent {
                 "CustomSMSSender_Authentication",
                 "CustomSMSSender_AdminCreateUser",
             ],
+            E::InboundFederation => &["InboundFederation_ExternalProvider"],
         }
+    }
+
+    /// The `triggerSource` values of this trigger with event `version`:
+    /// version 3 token generation adds machine-to-machine tokens.
+    pub fn trigger_sources_for(self, version: TokenVersion) -> &'static [&'static str] {
+        match (self, version) {
+            (E::PreTokenGeneration, TokenVersion::V3) => &[
+                "TokenGeneration_HostedAuth",
+                "TokenGeneration_Authentication",
+                "TokenGeneration_NewPasswordChallenge",
+                "TokenGeneration_AuthenticateDevice",
+                "TokenGeneration_RefreshTokens",
+                CLIENT_CREDENTIALS,
+            ],
+            (e, _) => e.trigger_sources(),
+        }
+    }
+
+    /// Every `triggerSource` of this trigger, whatever the version.
+    pub fn all_trigger_sources(self) -> &'static [&'static str] {
+        self.trigger_sources_for(TokenVersion::V3)
     }
 
     /// The trigger a `triggerSource` belongs to.
@@ -102,7 +129,17 @@ impl CognitoEvent {
         CognitoEvent::ALL
             .iter()
             .copied()
-            .find(|e| e.trigger_sources().contains(&source))
+            .find(|e| e.all_trigger_sources().contains(&source))
+    }
+
+    /// The lowest event version that sends `source` (machine-to-machine
+    /// tokens need version 3).
+    pub fn min_version_for(source: &str) -> TokenVersion {
+        if source == CLIENT_CREDENTIALS {
+            TokenVersion::V3
+        } else {
+            TokenVersion::V1
+        }
     }
 
     /// Federated sign-in does not invoke these triggers.
@@ -117,6 +154,11 @@ impl CognitoEvent {
                 | E::CustomEmailSender
                 | E::CustomSmsSender
         )
+    }
+
+    /// Only federated sign-in (SAML, OIDC, social providers) invokes these.
+    pub fn only_for_federation(self) -> bool {
+        self == E::InboundFederation
     }
 
     /// Custom senders receive a KMS-encrypted code and need the pool's key.
@@ -140,10 +182,24 @@ impl CognitoEvent {
             E::PreTokenGeneration => match version {
                 TokenVersion::V1 => "aws_lambda_events::event::cognito::CognitoEventUserPoolsPreTokenGen",
                 TokenVersion::V2 => "aws_lambda_events::event::cognito::CognitoEventUserPoolsPreTokenGenV2",
+                TokenVersion::V3 => "crate::event::PreTokenGenerationV3Event",
             },
             E::UserMigration => "aws_lambda_events::event::cognito::CognitoEventUserPoolsMigrateUser",
             E::CustomEmailSender | E::CustomSmsSender => "crate::event::CustomSenderEvent",
+            E::InboundFederation => "crate::event::InboundFederationEvent",
         }
+    }
+
+    /// aws_lambda_events has no type for this event: the crate defines its
+    /// own (`src/event.rs`).
+    pub fn has_own_types(self, version: TokenVersion) -> bool {
+        self.event_type(version).starts_with("crate::")
+    }
+
+    /// The event version needs the user pool on the Essentials or Plus
+    /// feature plan (access-token customization).
+    pub fn needs_essentials(self, version: TokenVersion) -> bool {
+        self == E::PreTokenGeneration && version != TokenVersion::V1
     }
 
     /// The module a crate gets when none is asked for.
@@ -159,7 +215,7 @@ impl CognitoEvent {
     /// `Cognito` event cannot set them), which makes all of that pool's
     /// triggers direct.
     pub fn needs_direct_config(self, version: TokenVersion) -> bool {
-        self.is_custom_sender() || (self == E::PreTokenGeneration && version == TokenVersion::V2)
+        self.lambda_version(version).is_some()
     }
 
     /// The `LambdaConfig` entry for a function (`LambdaVersion` where AWS
@@ -167,7 +223,8 @@ impl CognitoEvent {
     pub fn lambda_version(self, version: TokenVersion) -> Option<&'static str> {
         match (self, version) {
             (E::PreTokenGeneration, TokenVersion::V2) => Some("V2_0"),
-            (e, _) if e.is_custom_sender() => Some("V1_0"),
+            (E::PreTokenGeneration, TokenVersion::V3) => Some("V3_0"),
+            (e, _) if e.is_custom_sender() || e == E::InboundFederation => Some("V1_0"),
             _ => None,
         }
     }

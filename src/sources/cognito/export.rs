@@ -1,6 +1,7 @@
 //! Cognito in templates: a managed pool's `LambdaConfig` (directly, or
-//! through SAM's `Cognito` event where SAM can), the invoke permission, a
-//! KMS key for custom senders, and what each module's scaffold declares.
+//! through SAM's `Cognito` event where SAM can) and feature plan, the
+//! invoke permission, a KMS key for custom senders, and what each module's
+//! scaffold declares.
 
 use std::collections::BTreeMap;
 
@@ -17,10 +18,23 @@ use crate::sources::export::{ExportCx, FunctionCx, Place, arn_or_att, logical, r
 pub struct PoolState {
     ready: bool,
     /// Managed pools whose triggers must all be configured directly (V2
-    /// token generation, custom senders), by logical id.
+    /// and V3 token generation, custom senders, inbound federation), by
+    /// logical id.
     direct: Vec<String>,
     /// The KMS key of each managed pool with a custom sender.
     keys: BTreeMap<String, Expr>,
+    /// Managed pools with a trigger that needs the Essentials (or Plus)
+    /// feature plan.
+    essentials: Vec<String>,
+}
+
+/// The KMS key a custom sender crate's config names (`KEY_ARN`), if any.
+fn crate_sender_key(m: &crate::workspace::Member) -> Option<&str> {
+    m.lambda
+        .as_ref()
+        .and_then(|l| l.env.get(super::check::SENDER_KEY_SETTING))
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
 }
 
 fn sender_key_id(r: &Resource) -> String {
@@ -32,7 +46,7 @@ fn pool_state<'c>(cx: &'c mut ExportCx<'_>) -> &'c mut PoolState {
     let st = cx.state::<PoolState>();
     if !st.ready {
         st.ready = true;
-        for (_, t) in ws.trigger_crates() {
+        for (m, t) in ws.trigger_crates() {
             let Some(event) = t.event else { continue };
             for b in &t.bindings {
                 let Some(r) = Place::of(ws, &b.target).managed() else {
@@ -42,12 +56,19 @@ fn pool_state<'c>(cx: &'c mut ExportCx<'_>) -> &'c mut PoolState {
                 if event.needs_direct_config(t.token_version()) && !st.direct.contains(&id) {
                     st.direct.push(id.clone());
                 }
+                if event.needs_essentials(t.token_version()) && !st.essentials.contains(&id) {
+                    st.essentials.push(id.clone());
+                }
                 if event.is_custom_sender() {
-                    let key = match r.settings.str("kms-key-arn") {
-                        Some(a) => Expr::lit(a),
-                        None => get_att(&sender_key_id(r), "Arn"),
+                    // One key per pool (`check` holds its senders to it).
+                    let key = match (r.settings.str("kms-key-arn"), crate_sender_key(m)) {
+                        (Some(a), _) | (None, Some(a)) => Expr::lit(a),
+                        (None, None) => get_att(&sender_key_id(r), "Arn"),
                     };
-                    st.keys.insert(id, key);
+                    let declared = !matches!(st.keys.get(&id), None | Some(Expr::GetAtt(..)));
+                    if !declared {
+                        st.keys.insert(id, key);
+                    }
                 }
             }
         }
@@ -73,8 +94,17 @@ pub fn binding(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index
             format!("{}CognitoPermission", f.logical()),
             f.permission("cognito-idp.amazonaws.com", Expr::lit(arn.as_str()), false),
         );
+        let entry = match event.lambda_version(version) {
+            Some(v) => format!(" with `LambdaVersion` `{v}`"),
+            None => String::new(),
+        };
+        let plan = if event.needs_essentials(version) {
+            "; the pool must be on the Essentials or Plus feature plan"
+        } else {
+            ""
+        };
         cx.warn(format!(
-            "user pool `{arn}` exists outside the template: the template lets it invoke `{}`, but its `{key}` trigger must be set on the pool itself (`aws cognito-idp update-user-pool` replaces the whole LambdaConfig: include the pool's other triggers)",
+            "user pool `{arn}` exists outside the template: the template lets it invoke `{}`, but its `{key}` trigger{entry} must be set on the pool itself (`aws cognito-idp update-user-pool` replaces the whole LambdaConfig: include the pool's other triggers){plan}",
             f.member.name
         ));
         return;
@@ -139,7 +169,11 @@ pub fn modules(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>) {
 fn kms_key(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, p: &Place<'_>, b: &Binding, actions: &[&str]) {
     let key = match p.managed() {
         Some(r) => pool_state(cx).keys.get(&resource_id(r)).cloned(),
-        None => p.resource.and_then(|r| r.settings.str("kms-key-arn")).map(Expr::lit),
+        None => p
+            .resource
+            .and_then(|r| r.settings.str("kms-key-arn"))
+            .or_else(|| crate_sender_key(f.member))
+            .map(Expr::lit),
     };
     match key {
         Some(k) => {
@@ -201,12 +235,27 @@ pub fn pool(cx: &mut ExportCx<'_>, r: &Resource) -> (cfn::Resource, Value) {
     if let Some(key) = pool_state(cx).keys.get(&id).cloned() {
         cx.patch(&id, json!({"LambdaConfig": {"KMSKeyID": key}}));
         cx.apply_patches(&id, &mut res);
-        if r.settings.str("kms-key-arn").is_none() {
+        if r.settings.str("kms-key-arn").is_none() && matches!(key, Expr::GetAtt(..)) {
             cx.add(sender_key_id(r), sender_key(r));
         }
     }
+    if let Some(tier) = pool_tier(cx, r) {
+        res.prop("UserPoolTier", tier);
+    }
     let out = json!({"Value": ref_(&id), "Description": format!("User pool `{}`", r.name)});
     (res, out)
+}
+
+/// The feature plan a managed pool is exported on: its declared `tier`, else
+/// Essentials when one of its triggers needs it, else AWS's default.
+fn pool_tier(cx: &mut ExportCx<'_>, r: &Resource) -> Option<String> {
+    match r.settings.str("tier") {
+        Some(t) => Some(t.to_ascii_uppercase()),
+        None => pool_state(cx)
+            .essentials
+            .contains(&resource_id(r))
+            .then(|| "ESSENTIALS".to_string()),
+    }
 }
 
 /// Is `event` configured on a pool whose LambdaConfig this function's
@@ -218,10 +267,12 @@ pub fn grant_is_late(p: &Place<'_>, f: &FunctionCx<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn only_sender_and_v2_triggers_are_direct() {
+    fn only_versioned_triggers_are_direct() {
         use super::super::event::{CognitoEvent, TokenVersion};
         assert!(CognitoEvent::CustomSmsSender.needs_direct_config(TokenVersion::V1));
         assert!(CognitoEvent::PreTokenGeneration.needs_direct_config(TokenVersion::V2));
+        assert!(CognitoEvent::PreTokenGeneration.needs_direct_config(TokenVersion::V3));
+        assert!(CognitoEvent::InboundFederation.needs_direct_config(TokenVersion::V1));
         assert!(!CognitoEvent::PreTokenGeneration.needs_direct_config(TokenVersion::V1));
         assert!(!CognitoEvent::PreSignUp.needs_direct_config(TokenVersion::V1));
     }

@@ -12,7 +12,7 @@ pub mod sign_up;
 use serde_json::Value;
 
 pub use self::event::{CognitoEvent, CognitoOptions, TokenVersion};
-use self::sample::CognitoUser;
+use self::sample::{CognitoUser, ProviderType};
 use super::export::{ExportCx, FunctionCx, GrantExport, Place, grant_env_name, name_expr};
 use super::sample::{EventFlag, EventRequest};
 use super::{KeyProblem, NameRule, ResourceInfo, Site, SourceSpec, TargetSpec, TriggerFields, TriggerKeys};
@@ -46,10 +46,17 @@ pub const USER_POOL_ARN: ArnKind = ArnKind {
     },
 };
 
+/// The feature plans (`UserPoolTier`) a user pool is on.
+pub const TIERS: &[&str] = &["lite", "essentials", "plus"];
+
 const RESOURCE_KEYS: &[KeySpec] = &[
     KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))
         .flag("New user pool or queue: its KMS key (custom senders decrypt with it; a queue is encrypted with it)")
         .elsewhere("it names the key of a user pool's custom sender triggers"),
+    KeySpec::new("tier", KeyKind::Choice(TIERS))
+        .flag("New user pool: its feature plan (export picks `essentials` where a trigger needs it)")
+        .elsewhere("it is a user pool's feature plan")
+        .list_label("tier"),
     // What the pool asks of a sign-up (`sign_up.rs`).
     sign_up::USERNAME_ATTRIBUTES,
     sign_up::REQUIRED_ATTRIBUTES,
@@ -111,14 +118,36 @@ static EVENT_FLAGS: &[EventFlag] = &[
     EventFlag::new(
         "attribute",
         "NAME=VALUE",
-        "Cognito: a user attribute, NAME=VALUE (repeat for several)",
+        "Cognito: a user attribute (inbound-federation: a claim of the provider), NAME=VALUE (repeat for several)",
     )
     .repeat(),
-    EventFlag::new("token-version", "VERSION", "Cognito pre-token-generation: v1 or v2"),
+    EventFlag::new("token-version", "VERSION", "Cognito pre-token-generation: v1, v2 or v3"),
+    EventFlag::new(
+        "scope",
+        "SCOPE",
+        "Cognito pre-token-generation v2/v3: a scope of the access token (repeat for several)",
+    )
+    .repeat(),
+    EventFlag::new(
+        "provider-type",
+        "TYPE",
+        "Cognito inbound-federation: OIDC, SAML, Facebook, Google, SignInWithApple or LoginWithAmazon",
+    ),
+    EventFlag::new(
+        "provider-name",
+        "NAME",
+        "Cognito inbound-federation: the identity provider's name in the pool",
+    ),
 ];
 
-/// "federated sign-in does not invoke the `custom-message` trigger"
+/// "federated sign-in does not invoke the `custom-message` trigger", or
+/// that only federated sign-in invokes `inbound-federation`.
 pub fn federation_caveat(event: CognitoEvent) -> Option<String> {
+    if event.only_for_federation() {
+        return Some(format!(
+            "only federated sign-in (SAML, OIDC and social identity providers) invokes the `{event}` trigger: users who sign in with the pool's own credentials never reach it"
+        ));
+    }
     event
         .skipped_by_federation()
         .then(|| format!("federated sign-in does not invoke the `{event}` trigger"))
@@ -137,7 +166,7 @@ fn event_and_source(req: &EventRequest<'_>) -> CargoResult<(CognitoEvent, String
             } else {
                 let all: Vec<&str> = CognitoEvent::ALL
                     .iter()
-                    .flat_map(|e| e.trigger_sources().iter().copied())
+                    .flat_map(|e| e.all_trigger_sources().iter().copied())
                     .collect();
                 return Err(user_error(
                     format!("unknown Cognito trigger source `{k}`"),
@@ -164,7 +193,7 @@ fn event_and_source(req: &EventRequest<'_>) -> CargoResult<(CognitoEvent, String
     {
         return Err(user_error(
             format!("`{}` handles `{e}`, not `{event}`", c.name),
-            format!("use one of {}", quoted(e.trigger_sources())),
+            format!("use one of {}", quoted(e.all_trigger_sources())),
         ));
     }
     Ok((event, source))
@@ -191,8 +220,8 @@ impl SourceSpec for Cognito {
         let mut out = Vec::new();
         if let Some(e) = event {
             out.push(("event", FieldValue::Str(e.as_str().into())));
-            if e == CognitoEvent::PreTokenGeneration && version == TokenVersion::V2 {
-                out.push(("token-version", FieldValue::Str("v2".into())));
+            if e == CognitoEvent::PreTokenGeneration && version != TokenVersion::V1 {
+                out.push(("token-version", FieldValue::Str(version.as_str().into())));
             }
         }
         out
@@ -231,12 +260,18 @@ impl SourceSpec for Cognito {
                 Some(v) if out.event == Some(CognitoEvent::PreTokenGeneration) => out.token_version = Some(v),
                 Some(_) => problems.push((
                     "token-version",
-                    format!("`{table}.token-version` only applies to `pre-token-generation`"),
+                    match out.event {
+                        // Its `LambdaConfig` entry takes `LambdaVersion` `V1_0` only.
+                        Some(e) if e.lambda_version(TokenVersion::V1).is_some() => format!(
+                            "`{table}.token-version` only applies to `pre-token-generation`: Cognito invokes `{e}` with event version `V1_0` only"
+                        ),
+                        _ => format!("`{table}.token-version` only applies to `pre-token-generation`"),
+                    },
                     Some("remove `token-version`".into()),
                 )),
                 None => problems.push((
                     "token-version",
-                    format!("`{table}.token-version` is `{t}`, expected `v1` or `v2`"),
+                    format!("`{table}.token-version` is `{t}`, expected `v1`, `v2` or `v3`"),
                     None,
                 )),
             }
@@ -245,6 +280,8 @@ impl SourceSpec for Cognito {
     }
 
     fn rules(&self, on_one_target: &[&Site<'_>], out: &mut Vec<Diagnostic>) {
+        check::tier_rule(on_one_target, out);
+        check::sender_key_rule(on_one_target, out);
         // A pool has one function per LambdaConfig key.
         for (j, b) in on_one_target.iter().enumerate() {
             for a in &on_one_target[..j] {
@@ -310,7 +347,7 @@ impl SourceSpec for Cognito {
             .chain(
                 CognitoEvent::ALL
                     .iter()
-                    .flat_map(|e| e.trigger_sources().iter().map(|s| s.to_string())),
+                    .flat_map(|e| e.all_trigger_sources().iter().map(|s| s.to_string())),
             )
             .collect()
     }
@@ -357,11 +394,40 @@ impl SourceSpec for Cognito {
             Some(v) => TokenVersion::parse(v).ok_or_else(|| {
                 user_error(
                     format!("unknown token version `{v}`"),
-                    "`--token-version` is `v1` or `v2`",
+                    "`--token-version` is `v1`, `v2` or `v3`",
                 )
             })?,
-            None => req.from_crate.and_then(|c| c.trigger.token_version).unwrap_or_default(),
+            None => req
+                .from_crate
+                .and_then(|c| c.trigger.token_version)
+                .unwrap_or_else(|| CognitoEvent::min_version_for(&trigger_source)),
         };
+        let provider_type = match req.flags.get("provider-type") {
+            Some(p) => ProviderType::parse(p).ok_or_else(|| {
+                user_error(
+                    format!("unknown identity provider type `{p}`"),
+                    format!("`--provider-type` is one of {}", ProviderType::names()),
+                )
+            })?,
+            None => ProviderType::Oidc,
+        };
+        if event != CognitoEvent::InboundFederation {
+            for flag in ["provider-type", "provider-name"] {
+                if req.flags.get(flag).is_some() {
+                    return Err(user_error(
+                        format!("`--{flag}` only applies to `inbound-federation` events"),
+                        format!("remove it, or ask for `cargo trigger event cognito inbound-federation --{flag} …`"),
+                    ));
+                }
+            }
+        }
+        let scopes: Vec<String> = req.flags.all("scope").iter().map(|s| s.to_string()).collect();
+        if !scopes.is_empty() && (event != CognitoEvent::PreTokenGeneration || version == TokenVersion::V1) {
+            return Err(user_error(
+                "`--scope` only applies to pre-token-generation events of version 2 or 3",
+                "add `--token-version v2` (or `v3`), or remove `--scope`",
+            ));
+        }
         let d = CognitoUser::default();
         let pool_id = req
             .flags
@@ -375,6 +441,9 @@ impl SourceSpec for Cognito {
             user_pool_id: pool_id,
             client_id: req.flags.get("client-id").map(str::to_string).unwrap_or(d.client_id),
             attributes,
+            provider_type,
+            provider_name: req.flags.get("provider-name").map(str::to_string),
+            scopes,
         };
         sample::cognito(event, &trigger_source, version, &user, req.origin)
     }

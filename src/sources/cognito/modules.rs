@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::event::{CognitoEvent, CognitoOptions, TokenVersion};
-use super::sample::{CognitoUser, cognito as cognito_event};
+use super::sample::{CognitoUser, ProviderType, SAMPLE_PROVIDERS, cognito as cognito_event};
 use crate::errors::{CargoResult, user_error};
 use crate::events::{DEFAULT_REGION, Origin};
 use crate::manifest::{LAMBDA_ENV, Manifest, TRIGGER};
@@ -120,18 +120,62 @@ fn add_module(out: &mut IndexMap<CognitoEvent, Vec<String>>, m: &str) -> CargoRe
     Ok(())
 }
 
-/// Sample events of a crate for `event`: one file per trigger source.
+/// One sample event of a crate: a trigger source (inbound federation: the
+/// answer of one kind of identity provider).
+struct CrateSample {
+    trigger_source: &'static str,
+    provider: Option<ProviderType>,
+}
+
+impl CrateSample {
+    /// `TokenGeneration_HostedAuth`, `InboundFederation_ExternalProvider-SAML`
+    fn label(&self) -> String {
+        match self.provider {
+            Some(p) => format!("{}-{}", self.trigger_source, p.sample_label()),
+            None => self.trigger_source.to_string(),
+        }
+    }
+
+    fn file_name(&self) -> String {
+        format!("{}.json", self.label())
+    }
+}
+
+/// The samples of a crate for `event`: one per trigger source, and for
+/// inbound federation one per kind of provider (OIDC, SAML, social).
+fn crate_samples(event: CognitoEvent, version: TokenVersion) -> Vec<CrateSample> {
+    let sources = event.trigger_sources_for(version);
+    if event == CognitoEvent::InboundFederation {
+        return SAMPLE_PROVIDERS
+            .iter()
+            .map(|p| CrateSample {
+                trigger_source: sources[0],
+                provider: Some(*p),
+            })
+            .collect();
+    }
+    sources
+        .iter()
+        .map(|s| CrateSample {
+            trigger_source: s,
+            provider: None,
+        })
+        .collect()
+}
+
+/// Sample events of a crate for `event`: one file per sample.
 fn sample_files(event: CognitoEvent, version: TokenVersion, pool_id: &str) -> CargoResult<Vec<(String, String)>> {
-    let user = CognitoUser {
-        user_pool_id: pool_id.to_string(),
-        ..CognitoUser::default()
-    };
     let mut out = Vec::new();
-    for source in event.trigger_sources() {
-        let ev = cognito_event(event, source, version, &user, &Origin::default())?;
+    for sample in crate_samples(event, version) {
+        let user = CognitoUser {
+            user_pool_id: pool_id.to_string(),
+            provider_type: sample.provider.unwrap_or(ProviderType::Oidc),
+            ..CognitoUser::default()
+        };
+        let ev = cognito_event(event, sample.trigger_source, version, &user, &Origin::default())?;
         let mut text = serde_json::to_string_pretty(&ev)?;
         text.push('\n');
-        out.push((format!("events/{source}.json"), text));
+        out.push((format!("events/{}", sample.file_name()), text));
     }
     Ok(out)
 }
@@ -166,7 +210,8 @@ impl ModuleContext {
 
 #[derive(Clone, Debug, Serialize)]
 struct SampleRef {
-    trigger_source: &'static str,
+    /// What the sample is (its file stem).
+    trigger_source: String,
     include: String,
 }
 
@@ -182,7 +227,13 @@ struct CrateContext {
     event_type: &'static str,
     lambda_config_key: &'static str,
     is_custom_sender: bool,
+    is_inbound_federation: bool,
+    is_token_v3: bool,
+    /// The event type is the crate's own (`src/event.rs`).
+    has_own_types: bool,
     federated_caveat: bool,
+    /// Only federated sign-in invokes the trigger.
+    federated_only: bool,
     target_label: String,
     modules: Vec<ModuleContext>,
     first_sample: String,
@@ -209,16 +260,19 @@ impl CrateContext {
             event_type: event.event_type(version),
             lambda_config_key: event.lambda_config_key(version),
             is_custom_sender: event.is_custom_sender(),
+            is_inbound_federation: event == CognitoEvent::InboundFederation,
+            is_token_v3: event == CognitoEvent::PreTokenGeneration && version == TokenVersion::V3,
+            has_own_types: event.has_own_types(version),
             federated_caveat: event.skipped_by_federation(),
+            federated_only: event.only_for_federation(),
             target_label: target_label.to_string(),
             modules: modules.iter().map(|m| ModuleContext::of(m)).collect(),
-            first_sample: format!("{}.json", event.trigger_sources()[0]),
-            samples_list: event
-                .trigger_sources()
+            first_sample: crate_samples(event, version)[0].file_name(),
+            samples_list: crate_samples(event, version)
                 .iter()
                 .map(|s| SampleRef {
-                    trigger_source: s,
-                    include: format!("../events/{s}.json"),
+                    trigger_source: s.label(),
+                    include: format!("../events/{}", s.file_name()),
                 })
                 .collect(),
             module: None,
@@ -636,6 +690,24 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
     cx.warnings.append(&mut w);
     let (env, mut setting_notes) = settings_for(&modules, &cx.opts.settings, &BTreeMap::new())?;
     cx.notes.append(&mut setting_notes);
+    if event.is_custom_sender()
+        && let Some((_, key)) = env
+            .iter()
+            .find(|(k, v)| k == super::check::SENDER_KEY_SETTING && !v.trim().is_empty())
+    {
+        super::check::new_sender_key(cx.ws, &cx.binding.target, cx.resource(), key)?;
+    }
+    if event.needs_essentials(version)
+        && cx
+            .resource()
+            .is_some_and(|r| r.arn.is_none() && r.settings.str("tier").is_none())
+    {
+        cx.notes.push(format!(
+            "pre-token-generation {} needs the Essentials or Plus feature plan: the exported template puts user pool `{}` on Essentials (set `tier` on the resource to choose)",
+            version.as_str(),
+            cx.binding.target.label()
+        ));
+    }
     let ctx = CrateContext::new(&name, event, version, &modules, cx.binding.target.label());
     let mut extra_files = sample_files(event, version, &sample_pool_id(&cx.binding.target, cx.resource()))?;
     for m in &modules {

@@ -194,3 +194,7 @@ fn custom_senders_use_their_own_event_type() {
     .success();
     assert!(!ws.join("triggers/users-pre-authentication/src/event.rs").exists());
 }
+
+mod federation;
+mod pool_rules;
+mod token_v3;

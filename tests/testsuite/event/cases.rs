@@ -401,7 +401,7 @@ const ERRORS: &[TableCase] = &[
     ),
     (
         "error_token_version",
-        &["event", "cognito", "pre-token-generation", "--token-version", "v3"],
+        &["event", "cognito", "pre-token-generation", "--token-version", "v4"],
         101,
     ),
     ("error_records_not_a_number", &["event", "s3", "--records", "many"], 2),

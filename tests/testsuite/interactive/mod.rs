@@ -268,5 +268,6 @@ fn without_a_terminal_a_missing_value_fails_fast_with_the_flag() {
     assert!(r.stderr.contains("resource `uploads`"), "{}", r.stderr);
 }
 
+mod cognito_federation;
 mod sns;
 mod sqs;

@@ -1219,7 +1219,7 @@ const ERRORS: &[TableCase] = &[
             "--event",
             "pre-token-generation",
             "--token-version",
-            "v3",
+            "v4",
             "--user-pool",
             "u2",
         ],

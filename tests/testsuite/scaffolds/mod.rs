@@ -216,7 +216,7 @@ fn cognito_scaffolds_build_and_pass_their_tests() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     let mut crates: Vec<(String, usize)> = Vec::new();
-    // Every event, with its default module, on one pool (v2 tokens on another).
+    // Every event, with its default module, on one pool (v2 and v3 tokens on others).
     for e in CognitoEvent::ALL {
         new(
             ws,
@@ -238,13 +238,27 @@ fn cognito_scaffolds_build_and_pass_their_tests() {
         ],
     );
     crates.push(("admins_pre_token_generation".into(), 3));
+    new(
+        ws,
+        &[
+            "--source",
+            "cognito",
+            "--event",
+            "pre-token-generation",
+            "--token-version",
+            "v3",
+            "--user-pool",
+            "machines",
+        ],
+    );
+    crates.push(("machines_pre_token_generation".into(), 3));
     // Every module, followed by `custom`, on every event it serves (and
     // both token versions), each on its own pool.
     let mut n = 0;
     for m in cat.modules.values().filter(|m| m.name != "custom") {
         for e in &m.events {
             let versions: &[&str] = if *e == CognitoEvent::PreTokenGeneration {
-                &["v1", "v2"]
+                &["v1", "v2", "v3"]
             } else {
                 &["v1"]
             };
@@ -447,5 +461,6 @@ async fn the_first_modules_error_stops_the_second() {
     }
 }
 
+mod federation_and_v3;
 mod sns;
 mod sqs;
