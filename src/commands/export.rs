@@ -93,9 +93,12 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     let root = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     ops::commit(shell, mode, || {
         let mut plan = Plan::new();
-        match std::fs::read_to_string(&path).ok() {
-            Some(old) => plan.update(path.clone(), old, text.clone()),
-            None => plan.create(path.clone(), text.clone())?,
+        if path.exists() {
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            crate::ops::export::refuse_overwrite(&ws.rel(&path), &old)?;
+            plan.update(path.clone(), old, text.clone());
+        } else {
+            plan.create(path.clone(), text.clone())?;
         }
         Ok(Planned {
             root: root.clone(),

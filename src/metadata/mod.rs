@@ -14,7 +14,7 @@ pub mod schema;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
-use crate::workspace::{LambdaSettings, LoadOptions, Located, Member, Workspace};
+use crate::workspace::{Dependency, LambdaSettings, LoadOptions, Located, Member, Workspace};
 
 /// Find Cargo.toml from `dir` upward.
 fn find_manifest(mut dir: &Path) -> Option<PathBuf> {
@@ -134,8 +134,19 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
             .filter(|t| t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Bin)))
             .map(|t| t.name.clone())
             .collect();
+        let dependencies = pkg
+            .dependencies
+            .iter()
+            .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
+            .map(|d| Dependency {
+                name: d.name.clone(),
+                req: d.req.clone(),
+            })
+            .collect();
         members.push(Member {
             name: pkg.name.to_string(),
+            version: pkg.version.clone(),
+            dependencies,
             manifest_path,
             dir,
             rel_dir,
@@ -161,6 +172,7 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
         members,
         diagnostics: diags,
         target_dir: metadata.target_directory.into(),
+        lock: std::sync::OnceLock::new(),
     })
 }
 

@@ -8,6 +8,7 @@ pub mod cfn;
 pub mod cognito;
 pub mod keys;
 pub mod names;
+pub mod version;
 
 use std::fmt;
 

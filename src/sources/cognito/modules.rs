@@ -240,16 +240,7 @@ fn settings_for(
         for s in &m.settings {
             let value = given.iter().rev().find(|(k, _)| *k == s.env).map(|(_, v)| v.clone());
             if s.secret {
-                if value.is_some() {
-                    return Err(user_error(
-                        format!("`{}` is a secret: cargo-trigger never writes it into Cargo.toml", s.env),
-                        format!(
-                            "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {}=…`",
-                            pascal(&s.env.to_lowercase()),
-                            s.env
-                        ),
-                    ));
-                }
+                // `--set` of a secret is refused before (`refuse_secrets`).
                 notes.push(format!(
                     "`{}` ({}) is a secret: the exported template asks for it as a parameter",
                     s.env, m.name
@@ -284,6 +275,26 @@ fn settings_for(
         }
     }
     Ok((env, notes))
+}
+
+/// Refuse `--set` of a secret, whichever module reads it and whether or not
+/// its crate runs it already: a secret never goes into Cargo.toml.
+fn refuse_secrets(modules: &[&ModuleScaffold], given: &[(String, String)]) -> CargoResult<()> {
+    for (k, _) in given {
+        if modules
+            .iter()
+            .any(|m| m.settings.iter().any(|s| s.secret && &s.env == k))
+        {
+            return Err(user_error(
+                format!("`{k}` is a secret: cargo-trigger never writes it into Cargo.toml"),
+                format!(
+                    "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {k}=…`",
+                    pascal(&k.to_lowercase()),
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuse a `--set` that no chosen module reads.
@@ -329,6 +340,11 @@ struct NewCx<'a> {
     statuses: Vec<Status>,
     warnings: Vec<String>,
     notes: Vec<String>,
+    /// The settings the modules being added read (`--set` keys used).
+    read: Vec<String>,
+    /// Crates that run modules already, which `--set` does not change:
+    /// their manifest and those modules.
+    running: Vec<(String, Vec<String>)>,
 }
 
 impl NewCx<'_> {
@@ -365,6 +381,7 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         })
         .collect();
     check_set_keys(&all_modules, &opts.settings)?;
+    refuse_secrets(&all_modules, &opts.settings)?;
 
     let mut cx = NewCx {
         ws,
@@ -376,16 +393,22 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         statuses: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),
+        read: Vec::new(),
+        running: Vec::new(),
     };
     for (event, requested) in &per_event {
         if let Some(caveat) = super::federation_caveat(*event) {
             cx.warnings.push(caveat);
         }
         match existing_crate(ws, *event, &cx.binding.target) {
-            Some(member) => extend_crate(&mut cx, member, *event, requested)?,
+            Some(member) => {
+                not_used(&mut cx, member, *event);
+                extend_crate(&mut cx, member, *event, requested)?
+            }
             None => new_crate(&mut cx, *event, requested)?,
         }
     }
+    refuse_unread_settings(&cx)?;
     if let Some(r) = &cx.new_resource {
         draft::declare_resource(&mut cx.root, r)?;
         cx.statuses.insert(
@@ -401,6 +424,57 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         warnings: cx.warnings,
         notes: cx.notes,
     })
+}
+
+/// Say that the crate name and `--path` given were not used: the event's
+/// crate exists, and modules go into it.
+fn not_used(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent) {
+    let mut unused = Vec::new();
+    if let Some(n) = cx.opts.name.as_ref().filter(|n| **n != member.name) {
+        unused.push(format!("the name `{n}`"));
+    }
+    if let Some(p) = cx
+        .opts
+        .path
+        .as_ref()
+        .filter(|p| draft::inside(&cx.ws.root, p).ok().as_ref() != Some(&member.dir))
+    {
+        unused.push(format!("`--path {}`", p.display()));
+    }
+    if !unused.is_empty() {
+        cx.warnings.push(format!(
+            "{} {} not used: `{}` already handles `{event}` for user pool `{}` (at {}), so modules go into it",
+            unused.join(" and "),
+            if unused.len() == 1 { "was" } else { "were" },
+            member.name,
+            cx.binding.target.label(),
+            member.rel_dir
+        ));
+    }
+}
+
+/// Refuse a `--set` that only modules a crate runs already read: it would
+/// change nothing (their settings are in that crate's Cargo.toml).
+fn refuse_unread_settings(cx: &NewCx<'_>) -> CargoResult<()> {
+    for (k, _) in &cx.opts.settings {
+        if cx.read.contains(k) {
+            continue;
+        }
+        let cat = catalog();
+        let owner = cx.running.iter().find_map(|(manifest, modules)| {
+            modules
+                .iter()
+                .find(|m| cat.module(m).is_some_and(|m| m.settings.iter().any(|s| &s.env == k)))
+                .map(|m| (manifest, m))
+        });
+        if let Some((manifest, module)) = owner {
+            return Err(user_error(
+                format!("`--set {k}` would change nothing: `{module}` runs already, with its settings in `{manifest}`"),
+                format!("change `{k}` in `[package.metadata.lambda.env]` of `{manifest}`, or leave `--set {k}` out"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A new crate for `event` on the pool.
@@ -433,6 +507,8 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
     cx.warnings.append(&mut w);
     let (env, mut setting_notes) = settings_for(&modules, &cx.opts.settings, &BTreeMap::new())?;
     cx.notes.append(&mut setting_notes);
+    cx.read
+        .extend(modules.iter().flat_map(|m| m.settings.iter().map(|s| s.env.clone())));
     let ctx = CrateContext::new(&name, event, version, &modules, cx.binding.target.label());
     let mut extra_files = sample_files(event, version, &sample_pool_id(&cx.binding.target, cx.resource()))?;
     for m in &modules {
@@ -459,6 +535,7 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
         deploy: vec![("timeout", FieldValue::Int(5))],
         context: ctx.value()?,
         extra_files,
+        own_versions: cx.opts.own_versions,
     };
     draft::plan_crate(cx.ws, &mut cx.root, &d, &mut cx.plan)?;
     cx.statuses.push(Status::new(
@@ -508,6 +585,8 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
         ));
     }
     let current: Vec<String> = trigger.modules.clone();
+    cx.running
+        .push((member.rel_manifest().display().to_string(), current.clone()));
     let added: Vec<String> = requested.iter().filter(|m| !current.contains(m)).cloned().collect();
     if added.is_empty() {
         cx.notes.push(format!(
@@ -551,11 +630,23 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
     let added_modules: Vec<&ModuleScaffold> = added.iter().filter_map(|m| cat.module(m)).collect();
     let (env, mut setting_notes) = settings_for(&added_modules, &cx.opts.settings, &existing_env)?;
     cx.notes.append(&mut setting_notes);
+    cx.read.extend(
+        added_modules
+            .iter()
+            .flat_map(|m| m.settings.iter().map(|s| s.env.clone())),
+    );
     for (k, v) in env {
         manifest.set(&LAMBDA_ENV, &k, &FieldValue::Str(v))?;
     }
-    let inherit = manifest.dependency_inherits("lambda_runtime");
+    let inherit = manifest.dependency_inherits("lambda_runtime") && !cx.opts.own_versions;
     let ws_deps = cx.root.workspace_dependency_names();
+    if inherit {
+        let inherited = added_modules
+            .iter()
+            .flat_map(|m| m.dependencies.keys())
+            .filter(|d| ws_deps.contains(d) && !manifest.has_dependency(d));
+        draft::refuse_old_versions(cx.ws, &cx.root, inherited, "the added modules need")?;
+    }
     for m in &added_modules {
         for (d, f) in &m.dependencies {
             manifest.add_dependency(&["dependencies"], d, &cat.dep_entry(d, f, inherit))?;
