@@ -28,6 +28,7 @@ mod event;
 mod export;
 mod freeze;
 mod grant;
+mod hardening;
 mod interactive;
 mod invoke;
 mod list;

@@ -444,3 +444,5 @@ async fn the_first_modules_error_stops_the_second() {
         );
     }
 }
+
+mod added_module;
