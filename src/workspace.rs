@@ -14,6 +14,7 @@ use crate::errors::{CargoResult, user_error};
 use crate::model::version::{Version, VersionReq};
 use crate::model::{Binding, DEFAULT_TRIGGER_DIR, Grant, Resource, Source, quoted};
 use crate::model::{CognitoEvent, TokenVersion};
+use crate::plan::ReadSet;
 
 /// `[package.metadata.trigger]` of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,6 +138,8 @@ pub struct Workspace {
     pub members: Vec<Member>,
     pub diagnostics: Diagnostics,
     pub target_dir: PathBuf,
+    /// What the model was read from, for a plan built from it to carry.
+    pub reads: ReadSet,
     /// `Cargo.lock`, read when first asked for.
     pub lock: OnceLock<Lock>,
 }
@@ -271,6 +274,22 @@ impl Workspace {
         ))
     }
 
+    /// Every file this model was read from (the root and member manifests,
+    /// `CargoLambda.toml`) and the folders a member glob could find a new
+    /// crate in, as they are now.
+    pub fn read_set(&self, locked: bool) -> ReadSet {
+        let mut files = vec![self.root_manifest.clone(), self.root.join("CargoLambda.toml")];
+        files.extend(self.members.iter().map(|m| m.manifest_path.clone()));
+        let mut dirs = vec![self.trigger_dir()];
+        dirs.extend(
+            self.members
+                .iter()
+                .filter(|m| !m.rel_dir.is_empty())
+                .filter_map(|m| m.dir.parent().map(Path::to_path_buf)),
+        );
+        ReadSet::capture(files, dirs, locked)
+    }
+
     /// Crate names that are members.
     pub fn member_names(&self) -> impl Iterator<Item = &str> {
         self.members.iter().map(|m| m.name.as_str())
@@ -325,6 +344,7 @@ impl Workspace {
             members: Vec::new(),
             diagnostics: Diagnostics::default(),
             target_dir: dir.join("target"),
+            reads: ReadSet::default(),
             lock: OnceLock::new(),
         }
     }

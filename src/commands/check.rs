@@ -36,30 +36,18 @@ pub fn exec(args: CheckArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
             for d in &report.findings {
                 shell.diagnostic(d);
             }
-            let triggers = ws.trigger_crates().count();
-            if report.findings.is_empty() {
-                shell.status(
-                    "Checked",
-                    format!(
-                        "{triggers} trigger crate{} and {} resource{}: no problems",
-                        if triggers == 1 { "" } else { "s" },
-                        ws.meta.resources.len(),
-                        if ws.meta.resources.len() == 1 { "" } else { "s" }
-                    ),
-                );
+            let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            let checked = format!(
+                "{} and {}",
+                plural(ws.trigger_crates().count(), "trigger crate"),
+                plural(ws.meta.resources.len(), "resource")
+            );
+            let outcome = if report.findings.is_empty() {
+                "no problems".to_string()
             } else {
-                shell.status(
-                    "Checked",
-                    format!(
-                        "{triggers} trigger crate{}: {} error{}, {} warning{}",
-                        if triggers == 1 { "" } else { "s" },
-                        report.errors,
-                        if report.errors == 1 { "" } else { "s" },
-                        report.warnings,
-                        if report.warnings == 1 { "" } else { "s" }
-                    ),
-                );
-            }
+                format!("{}, {}", plural(report.errors, "error"), plural(report.warnings, "warning"))
+            };
+            shell.status("Checked", format!("{checked}: {outcome}"));
         }
     }
     if report.errors > 0 || (args.deny_warnings && report.warnings > 0) {

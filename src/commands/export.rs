@@ -1,14 +1,15 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use crate::commands::Context;
 use crate::commands::load;
-use crate::errors::{CliError, CliResult, user_error};
-use crate::ops::export::{TemplateFormat, export};
+use crate::errors::{CargoResult, CliError, CliResult, user_error};
+use crate::ops::export::{Exported, TemplateFormat, export};
 use crate::ops::{self, Planned, Status, WriteMode};
 use crate::plan::Plan;
 use crate::shell::Shell;
+use crate::workspace::Workspace;
 
 /// Write an AWS SAM (or CloudFormation) template of every trigger crate, its bindings, resources and least-privilege IAM
 #[derive(Args, Debug)]
@@ -33,7 +34,6 @@ pub enum ExportFormat {
 }
 
 pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let ws = load(ctx)?;
     let format = match args.format {
         ExportFormat::Sam => TemplateFormat::Sam,
         ExportFormat::Cloudformation => TemplateFormat::Cloudformation,
@@ -42,40 +42,47 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         .output
         .as_ref()
         .map(|o| if o.is_absolute() { o.clone() } else { ctx.cwd.join(o) });
-    let template_dir = match &output {
-        Some(o) => {
-            let parent = o.parent().map(|p| p.to_path_buf()).unwrap_or_else(|| ctx.cwd.clone());
-            parent.canonicalize().map_err(|e| {
-                user_error(
-                    format!("cannot write into `{}`: {e}", parent.display()),
-                    "create the folder first",
-                )
-            })?
-        }
-        None => ws.root.clone(),
-    };
-    let exported = export(&ws, format, &template_dir)?;
-    for w in &exported.warnings {
-        shell.warn(w);
-    }
     let json = output
         .as_ref()
         .is_some_and(|o| o.extension().is_some_and(|e| e == "json"));
-    let text = if json {
-        let mut t = serde_json::to_string_pretty(&exported.template).map_err(anyhow::Error::from)?;
-        t.push('\n');
-        t
-    } else {
-        crate::yaml::to_yaml(&exported.template)
+    let render = |ws: &Workspace, template_dir: &Path| -> CargoResult<(String, Exported)> {
+        let exported = export(ws, format, template_dir)?;
+        let text = if json {
+            let mut t = serde_json::to_string_pretty(&exported.template).map_err(anyhow::Error::from)?;
+            t.push('\n');
+            t
+        } else {
+            crate::yaml::to_yaml(&exported.template)
+        };
+        Ok((text, exported))
     };
     let Some(path) = output else {
+        let ws = load(ctx)?;
+        let (text, exported) = render(&ws, &ws.root)?;
+        for w in &exported.warnings {
+            shell.warn(w);
+        }
         shell.out(&text);
         return Ok(());
     };
-    let current = std::fs::read_to_string(&path).ok();
+    let parent = path
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| ctx.cwd.clone());
+    let template_dir = parent.canonicalize().map_err(|e| {
+        user_error(
+            format!("cannot write into `{}`: {e}", parent.display()),
+            "create the folder first",
+        )
+    })?;
     if args.check {
+        let ws = load(ctx)?;
+        let (text, exported) = render(&ws, &template_dir)?;
+        for w in &exported.warnings {
+            shell.warn(w);
+        }
         let shown = ws.rel(&path);
-        return if current.as_deref() == Some(text.as_str()) {
+        return if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             shell.status("Fresh", format!("{shown} matches the workspace"));
             Ok(())
         } else {
@@ -90,30 +97,37 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         dry_run: false,
         locked: ctx.global.no_writes(),
     };
-    let root = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    ops::commit(shell, mode, || {
-        let mut plan = Plan::new();
-        if path.exists() {
-            let old = std::fs::read_to_string(&path).unwrap_or_default();
-            crate::ops::export::refuse_overwrite(&ws.rel(&path), &old)?;
-            plan.update(path.clone(), old, text.clone());
-        } else {
-            plan.create(path.clone(), text.clone())?;
-        }
-        Ok(Planned {
-            root: root.clone(),
-            plan,
-            statuses: vec![Status::new(
-                "Exported",
-                format!(
-                    "{} ({} resources)",
-                    path.display(),
-                    exported.template["Resources"].as_object().map_or(0, |r| r.len())
-                ),
-            )],
-            warnings: Vec::new(),
-            notes: Vec::new(),
-        })
-    })?;
+    // Rendered inside the write, so that a template is never written from a
+    // workspace that changed while it was made.
+    ops::commit(
+        shell,
+        mode,
+        || load(ctx),
+        |ws| {
+            let (text, exported) = render(ws, &template_dir)?;
+            let mut plan = Plan::new();
+            if path.exists() {
+                let old = std::fs::read_to_string(&path).unwrap_or_default();
+                crate::ops::export::refuse_overwrite(&ws.rel(&path), &old)?;
+                plan.update(path.clone(), old, text);
+            } else {
+                plan.create(path.clone(), text)?;
+            }
+            Ok(Planned {
+                root: ws.root.clone(),
+                plan,
+                statuses: vec![Status::new(
+                    "Exported",
+                    format!(
+                        "{} ({} resources)",
+                        path.display(),
+                        exported.template["Resources"].as_object().map_or(0, |r| r.len())
+                    ),
+                )],
+                warnings: exported.warnings,
+                notes: Vec::new(),
+            })
+        },
+    )?;
     Ok(())
 }

@@ -48,13 +48,17 @@ pub fn exec(args: GrantArgs, revoke: bool, ctx: &Context, shell: &mut Shell) -> 
         dry_run: args.dry_run,
         locked: ctx.global.no_writes(),
     };
-    ops::commit(shell, mode, || {
-        let ws = load(ctx)?;
-        if revoke {
-            plan_revoke(&ws, &opts)
-        } else {
-            plan_grant(&ws, &opts)
-        }
-    })?;
+    ops::commit(
+        shell,
+        mode,
+        || load(ctx),
+        |ws| {
+            if revoke {
+                plan_revoke(ws, &opts)
+            } else {
+                plan_grant(ws, &opts)
+            }
+        },
+    )?;
     Ok(())
 }

@@ -110,7 +110,7 @@ pub fn exec(args: NewArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     } else if asked {
         edit = prompt::complete_new(&mut opts, &load()?).map_err(cancelled)?;
     }
-    let plan = ops::commit(shell, mode, || new::plan(&load()?, &opts))?;
+    let plan = ops::commit(shell, mode, load, |ws| new::plan(ws, &opts))?;
     if asked {
         shell.note(format!(
             "the same, without questions: {}",

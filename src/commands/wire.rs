@@ -106,7 +106,7 @@ pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult 
         dry_run: args.dry_run,
         locked: ctx.global.no_writes(),
     };
-    ops::commit(shell, mode, || wire::plan_wire(&load(ctx)?, &opts))?;
+    ops::commit(shell, mode, || load(ctx), |ws| wire::plan_wire(ws, &opts))?;
     if asked {
         shell.note(format!(
             "the same, without questions: {}",
@@ -142,6 +142,6 @@ pub fn exec_unwire(args: UnwireArgs, ctx: &Context, shell: &mut Shell) -> CliRes
         dry_run: args.dry_run,
         locked: ctx.global.no_writes(),
     };
-    ops::commit(shell, mode, || wire::plan_unwire(&load(ctx)?, &opts))?;
+    ops::commit(shell, mode, || load(ctx), |ws| wire::plan_unwire(ws, &opts))?;
     Ok(())
 }

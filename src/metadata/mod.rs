@@ -14,6 +14,7 @@ pub mod schema;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
+use crate::plan::{ReadLock, ReadSet};
 use crate::workspace::{Dependency, LambdaSettings, LoadOptions, Located, Member, Workspace};
 
 /// Find Cargo.toml from `dir` upward.
@@ -55,7 +56,14 @@ fn cargo_metadata_json(manifest: &Path, opts: &LoadOptions) -> CargoResult<Strin
 }
 
 /// Locate the workspace for `opts` (from `cwd` when no `--manifest-path`).
+/// What a killed cargo-trigger run left half-written there is settled first.
 pub fn locate(opts: &LoadOptions, cwd: &Path, allow_empty: bool) -> CargoResult<Located> {
+    let start = match &opts.manifest_path {
+        Some(p) if p.is_absolute() => p.parent().unwrap_or(cwd).to_path_buf(),
+        Some(p) => cwd.join(p).parent().unwrap_or(cwd).to_path_buf(),
+        None => cwd.to_path_buf(),
+    };
+    crate::plan::recover_interrupted(&start)?;
     let manifest = match &opts.manifest_path {
         Some(p) => {
             let p = if p.is_absolute() { p.clone() } else { cwd.join(p) };
@@ -97,10 +105,14 @@ pub fn locate(opts: &LoadOptions, cwd: &Path, allow_empty: bool) -> CargoResult<
     Ok(Located::Workspace(Box::new(load(&manifest, opts)?)))
 }
 
-/// Read the workspace that `manifest` belongs to.
+/// Read the workspace that `manifest` belongs to, and record what it was
+/// read from, with no cargo-trigger run writing in between.
 pub fn load(manifest: &Path, opts: &LoadOptions) -> CargoResult<Workspace> {
+    let lock = ReadLock::shared(manifest.ancestors().skip(1).filter(|d| d.join("Cargo.toml").is_file()));
     let json = cargo_metadata_json(manifest, opts)?;
-    from_metadata_json(&json)
+    let mut ws = from_metadata_json(&json)?;
+    ws.reads = ws.read_set(lock.covers(&ws.root));
+    Ok(ws)
 }
 
 /// Build the model from `cargo metadata --format-version 1` output.
@@ -172,6 +184,7 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
         members,
         diagnostics: diags,
         target_dir: metadata.target_directory.into(),
+        reads: ReadSet::default(),
         lock: std::sync::OnceLock::new(),
     })
 }

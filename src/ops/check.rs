@@ -94,6 +94,13 @@ pub fn check(ws: &Workspace) -> CheckReport {
         .values()
         .flat_map(|m| m.settings.iter().filter(|s| s.secret).map(|s| s.env.as_str()))
         .collect();
+    // Settings the scaffolds declare as not secret (`ACCESS_TOKEN_CLAIMS_…`
+    // has `TOKEN` in its name but holds claim names).
+    let plain_settings: BTreeSet<&str> = cat
+        .modules
+        .values()
+        .flat_map(|m| m.settings.iter().filter(|s| !s.secret).map(|s| s.env.as_str()))
+        .collect();
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for (m, t) in ws.trigger_crates() {
         let file = m.rel_manifest();
@@ -129,8 +136,8 @@ pub fn check(ws: &Workspace) -> CheckReport {
         if let Some(l) = &m.lambda {
             for (k, v) in &l.env {
                 let upper = k.to_ascii_uppercase();
-                let looks_secret =
-                    secret_settings.contains(k.as_str()) || SECRET_WORDS.iter().any(|w| upper.contains(w));
+                let looks_secret = secret_settings.contains(k.as_str())
+                    || (!plain_settings.contains(k.as_str()) && SECRET_WORDS.iter().any(|w| upper.contains(w)));
                 if looks_secret && !v.is_empty() {
                     d.push(
                         Diagnostic::warning(

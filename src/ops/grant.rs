@@ -156,6 +156,7 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
         let cycle = bound
             .then(|| r.kind.source().spec().self_reference_note(r, &m.name, &var))
             .flatten();
+        let named = cycle.is_none();
         if let Some(note) = cycle {
             notes.push(note);
         } else if manifest.get_str(&ENV, &var).is_none() {
@@ -169,10 +170,11 @@ pub fn plan_grant(ws: &Workspace, opts: &GrantOptions) -> CargoResult<Planned> {
         statuses.push(Status::new(
             "Granting",
             format!(
-                "`{}` {} access to `{}` (`{var}`)",
+                "`{}` {} access to `{}`{}",
                 m.name,
                 grant.access.as_deref().unwrap_or(""),
-                r.name
+                r.name,
+                if named { format!(" (`{var}`)") } else { String::new() }
             ),
         ));
     } else {

@@ -11,9 +11,12 @@ pub mod list;
 pub mod new;
 pub mod wire;
 
+use std::time::SystemTime;
+
 use crate::errors::{CargoResult, user_error};
-use crate::plan::{ApplyError, Plan, WorkspaceLock};
+use crate::plan::{ApplyError, Plan, ReadSet, WorkspaceLock};
 use crate::shell::Shell;
+use crate::workspace::Workspace;
 
 pub use crate::sources::draft::{Planned, Status};
 
@@ -26,17 +29,36 @@ pub struct WriteMode {
     pub locked: bool,
 }
 
-/// Build a plan and write it. The plan is rebuilt (from what is on disk)
-/// when another run changed a file in between, so concurrent runs on one
-/// workspace never lose each other's edits.
+/// Read the workspace with `load`, build a plan from it with `build`, and
+/// write it. The plan carries every file the workspace model was read from
+/// ([`Workspace::reads`], recorded under a lock that keeps other runs from
+/// writing while the workspace is read); when another run changed any of
+/// them (not only a file this plan writes) before the write, the workspace
+/// is read and the plan built again, so concurrent runs on one workspace
+/// neither lose each other's edits nor act on what the other just removed.
 pub fn commit(
     shell: &mut Shell,
     mode: WriteMode,
-    mut build: impl FnMut() -> CargoResult<Planned>,
+    mut load: impl FnMut() -> CargoResult<Workspace>,
+    mut build: impl FnMut(&Workspace) -> CargoResult<Planned>,
 ) -> CargoResult<Plan> {
     const ATTEMPTS: usize = 20;
+    let writes = !mode.dry_run && !mode.locked;
+    // What the previous attempt read, captured before this one's `load`.
+    let mut previous: Option<ReadSet> = None;
     for _ in 0..ATTEMPTS {
-        let planned = build()?;
+        let started = SystemTime::now();
+        let ws = load()?;
+        let reads = ws.reads.clone();
+        // Without the read lock, a file changed while `cargo metadata` read
+        // it may be in the model as it was and in `reads` as it is: read
+        // again, unless nothing changed since the capture before this `load`.
+        if writes && reads.is_racy(started) && previous.as_ref() != Some(&reads) {
+            shell.verbose("Rereading", "a manifest changed while the workspace was read");
+            previous = Some(reads);
+            continue;
+        }
+        let mut planned = build(&ws)?;
         for w in &planned.warnings {
             shell.warn(w);
         }
@@ -65,8 +87,10 @@ pub fn commit(
                 "run without `--locked` (or `--frozen`) to write the change",
             ));
         }
+        planned.plan.set_reads(reads.clone());
+        previous = Some(reads);
         let lock = WorkspaceLock::acquire(&planned.root)?;
-        match planned.plan.apply() {
+        match planned.plan.apply(&planned.root) {
             Ok(()) => {
                 drop(lock);
                 for s in &planned.statuses {

@@ -26,6 +26,7 @@ mod cli;
 mod cognito;
 mod event;
 mod export;
+mod faults;
 mod freeze;
 mod grant;
 mod hardening;

@@ -679,7 +679,17 @@ fn plan_module_files(
     new_ctx: &CrateContext,
 ) -> CargoResult<()> {
     let mod_rs = member.dir.join("src/modules/mod.rs");
-    let on_disk = std::fs::read_to_string(&mod_rs).unwrap_or_default();
+    let Ok(on_disk) = std::fs::read_to_string(&mod_rs) else {
+        return Err(user_error(
+            format!(
+                "`{}` is missing, so cargo-trigger cannot add {} to `{}`",
+                cx.ws.rel(&mod_rs),
+                added.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "),
+                member.name
+            ),
+            "restore it (`cargo trigger new` wrote it; `git checkout` it), or add the module by hand",
+        ));
+    };
     if on_disk != old_ctx.render_mod_rs()? {
         return Err(user_error(
             format!(

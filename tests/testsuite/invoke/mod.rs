@@ -12,7 +12,21 @@ fn trigger(ws: &Path, args: &[&str]) -> support::Run {
     run_with(c, ws)
 }
 
-fn workspace() -> tempfile::TempDir {
+/// A generated workspace; the test holds the shared target for as long as
+/// it has it (see [`support::shared_target_lock`]).
+struct Workspace {
+    dir: tempfile::TempDir,
+    _shared_target: std::sync::MutexGuard<'static, ()>,
+}
+
+impl Workspace {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn workspace() -> Workspace {
+    let shared_target = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     let lock = support::fixtures().join("generated/Cargo.lock");
@@ -38,7 +52,10 @@ fn workspace() -> tempfile::TempDir {
     )
     .success();
     std::fs::copy(lock, ws.join("Cargo.lock")).unwrap();
-    dir
+    Workspace {
+        dir,
+        _shared_target: shared_target,
+    }
 }
 
 #[test]
@@ -128,6 +145,24 @@ fn a_binary_that_never_asks_for_its_event_times_out() {
         "fn main() {\n    std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
     )
     .unwrap();
+    // Built first, as invoke builds it, so that the time below is the run's
+    // alone: in the one test binary, other tests' cargo runs can hold the
+    // shared target's lock for minutes.
+    let built = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "photos-s3-trigger",
+            "--bin",
+            "photos-s3-trigger",
+            "--manifest-path",
+        ])
+        .arg(ws.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", support::shared_target())
+        .status()
+        .unwrap();
+    assert!(built.success());
     let started = std::time::Instant::now();
     let r = trigger(ws, &["invoke", "photos-s3-trigger", "--timeout", "2"]);
     assert_eq!(r.code, 101, "{}", r.stderr);

@@ -13,6 +13,8 @@ use support::{new, read};
 
 /// `cargo test` in a generated workspace; returns its output.
 fn cargo_test(ws: &Path) -> String {
+    let _shared_target = support::shared_target_lock();
+    support::touch_sources(ws);
     let lock = support::fixtures().join("generated/Cargo.lock");
     if lock.exists() && !ws.join("Cargo.lock").exists() {
         std::fs::copy(&lock, ws.join("Cargo.lock")).unwrap();

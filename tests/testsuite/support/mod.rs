@@ -143,6 +143,28 @@ pub fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// Held by a test while it builds or runs generated crates in the shared
+/// target: crates of the same name in different workspaces write the same
+/// `target/debug/NAME`, so one test's build would replace the binary
+/// another is about to run.
+pub fn shared_target_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Mark every file below `dir` (but `target/`) as changed now. Generated
+/// crates of the same name at the same path in two workspaces are one unit
+/// to cargo in the shared target, so a build of another workspace after
+/// this one's files were written would make cargo take them as built.
+/// Called with [`shared_target_lock`] held, before building.
+pub fn touch_sources(dir: &Path) {
+    let now = std::time::SystemTime::now();
+    for (rel, _) in snapshot(dir) {
+        let f = std::fs::File::options().append(true).open(dir.join(rel)).unwrap();
+        f.set_modified(now).unwrap();
+    }
+}
+
 /// Where generated crates are built: kept between runs inside cargo's target
 /// dir, so only the first run pays for their dependencies.
 pub fn shared_target() -> PathBuf {
