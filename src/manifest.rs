@@ -588,11 +588,7 @@ impl Manifest {
     /// `workspace.members`, unless a member entry or glob already covers it.
     /// The list stays sorted if it was sorted. Returns whether it was added.
     pub fn add_workspace_member(&mut self, member: &str) -> CargoResult<bool> {
-        let excluded = self.get_strings(&["workspace"], "exclude").unwrap_or_default();
-        if excluded
-            .iter()
-            .any(|e| member == e.trim_end_matches('/') || member.starts_with(&format!("{}/", e.trim_end_matches('/'))))
-        {
+        if self.is_excluded(member) {
             return Err(user_error(
                 format!(
                     "`{member}` is excluded by `workspace.exclude` in `{}`",
@@ -735,6 +731,35 @@ impl Manifest {
         out
     }
 
+    /// Does `workspace.exclude` leave out the folder `dir` (`/`-separated,
+    /// relative to the root)?
+    fn is_excluded(&self, dir: &str) -> bool {
+        let excluded = self.get_strings(&["workspace"], "exclude").unwrap_or_default();
+        excluded.iter().any(|e| {
+            let e = e.trim_end_matches('/');
+            dir == e || dir.starts_with(&format!("{e}/"))
+        })
+    }
+
+    /// The `workspace.members` entry (a path or a glob) that makes the folder
+    /// `dir` (`/`-separated, relative to the root) a member, unless
+    /// `workspace.exclude` leaves it out: cargo then needs a Cargo.toml there.
+    pub fn member_entry_covering(&self, dir: &str) -> Option<String> {
+        if self.is_excluded(dir) {
+            return None;
+        }
+        let root = self.path.parent().unwrap_or(Path::new(""));
+        self.get_strings(&["workspace"], "members")
+            .unwrap_or_default()
+            .into_iter()
+            .find(|m| members_entry_covers(root, m, dir))
+    }
+
+    /// Is `name` in `[dependencies]`?
+    pub fn has_dependency(&self, name: &str) -> bool {
+        self.table_ref(&["dependencies"]).is_some_and(|t| t.contains_key(name))
+    }
+
     /// Is `[dependencies].name` inherited (`workspace = true`)?
     pub fn dependency_inherits(&self, name: &str) -> bool {
         self.table_ref(&["dependencies"])
@@ -754,6 +779,17 @@ impl Manifest {
         self.table_ref(&["workspace", "dependencies"])
             .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
             .unwrap_or_default()
+    }
+
+    /// The version requirement of `[workspace.dependencies].name`
+    /// (`name = "1.5"` or `name = { version = "1.5", … }`); `None` for one
+    /// without a version (a path or git dependency) or that is not there.
+    pub fn workspace_dependency_version(&self, name: &str) -> Option<String> {
+        let item = self.table_ref(&["workspace", "dependencies"])?.get(name)?;
+        match item.as_str() {
+            Some(v) => Some(v.to_string()),
+            None => item.as_table_like()?.get("version")?.as_str().map(str::to_string),
+        }
     }
 
     /// Keys of `[workspace.package]` (for `key.workspace = true`).

@@ -633,6 +633,9 @@ pub fn new_command_line(opts: &NewOptions) -> String {
     if let Some(p) = &opts.path {
         push_flag(&mut args, "--path", Some(p.display().to_string()));
     }
+    if opts.own_versions {
+        args.push("--own-versions".into());
+    }
     push_binding_flags(&mut args, &opts.binding);
     args.retain(|a| !a.is_empty());
     args.join(" ")

@@ -22,6 +22,7 @@ use crate::manifest::{self, DepEntry};
 use crate::model::CognitoEvent;
 use crate::model::Source;
 use crate::model::names::{pascal, snake};
+use crate::model::version::{Version, VersionReq, floor};
 
 static SCAFFOLDS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffolds");
 
@@ -31,10 +32,25 @@ static SCAFFOLDS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffolds");
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct DepSpec {
     pub version: String,
+    /// The oldest version generated crates build with, where it is older
+    /// than `version`'s floor (the default).
+    #[serde(default)]
+    pub minimum: Option<String>,
     #[serde(default = "yes")]
     pub default_features: bool,
     #[serde(default)]
     pub features: Vec<String>,
+}
+
+impl DepSpec {
+    /// The oldest version generated crates build with: `minimum`, else the
+    /// lowest version `version` allows (checked when the catalog loads).
+    pub fn minimum(&self) -> Version {
+        let text = self.minimum.as_deref().unwrap_or(&self.version);
+        VersionReq::parse(text)
+            .map(|r| floor(&r))
+            .unwrap_or(Version::new(0, 0, 0))
+    }
 }
 
 fn yes() -> bool {
@@ -116,6 +132,8 @@ struct CrateManifest {
     #[serde(default)]
     dependencies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    dev_dependencies: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
     samples: IndexMap<String, SampleSpec>,
     /// What the source reads of its scaffold besides these (DynamoDB:
     /// `key-field`, the sample images' partition key field).
@@ -130,6 +148,8 @@ pub struct CrateScaffold {
     pub source: Source,
     pub summary: String,
     pub dependencies: BTreeMap<String, Vec<String>>,
+    /// What the crate's own tests use.
+    pub dev_dependencies: BTreeMap<String, Vec<String>>,
     pub samples: IndexMap<String, SampleSpec>,
     pub options: serde_json::Map<String, Value>,
     /// (path in the crate, template name)
@@ -243,6 +263,12 @@ impl Catalog {
 
         let dependencies: BTreeMap<String, DepSpec> =
             manifest::from_toml(file_text(root, "dependencies.toml")?, "scaffolds/dependencies.toml")?;
+        for (name, d) in &dependencies {
+            for v in std::iter::once(&d.version).chain(&d.minimum) {
+                VersionReq::parse(v)
+                    .with_context(|| format!("scaffolds/dependencies.toml: `{name}` has a bad version `{v}`"))?;
+            }
+        }
 
         // Partials shared by scaffolds.
         if let Some(dir) = root.get_dir("_partials") {
@@ -278,6 +304,7 @@ impl Catalog {
             let source = Source::parse(&m.source)
                 .with_context(|| format!("scaffold `{name}`: unknown source `{}`", m.source))?;
             check_deps(&name, &m.dependencies, &dependencies)?;
+            check_deps(&name, &m.dev_dependencies, &dependencies)?;
             let mut files = Vec::new();
             let mut regenerated = Vec::new();
             if let Some(fdir) = dir.get_dir(format!("{name}/files")) {
@@ -381,6 +408,7 @@ impl Catalog {
                     source,
                     summary: m.summary,
                     dependencies: m.dependencies,
+                    dev_dependencies: m.dev_dependencies,
                     samples: m.samples,
                     options: m.options,
                     files,

@@ -14,6 +14,7 @@ const VALIDATORS: &[&str] = &[
     "text-with-link",
     "bool",
     "attribute-map",
+    "kms-key-arn",
 ];
 
 /// The parts of an inbound federation event a mapped claim may name
@@ -154,6 +155,11 @@ pub fn validate(name: &str, value: &str) -> Result<(), String> {
             }
             Ok(())
         }
+        // Empty: the exported template fills in the pool's key.
+        "kms-key-arn" if value.is_empty() => Ok(()),
+        "kms-key-arn" => crate::model::arn::Arn::parse(value, crate::model::arn::KMS_KEY)
+            .map(|_| ())
+            .map_err(|e| e.0),
         other => Err(format!("unknown validator `{other}`")),
     }
 }
@@ -216,6 +222,23 @@ mod tests {
         }
         for bad in ["1.5", "-0.1", "high", " ", "NaN"] {
             assert!(validate("score", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn kms_key_arns() {
+        for ok in [
+            "",
+            "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ] {
+            assert!(validate("kms-key-arn", ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "not-an-arn",
+            "arn:aws:s3:::bucket",
+            "arn:aws:kms:eu-west-1:123456789012:thing/x",
+        ] {
+            assert!(validate("kms-key-arn", bad).is_err(), "{bad:?}");
         }
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
 use crate::model::suggest::did_you_mean;
+use crate::model::version::{Version, VersionReq};
 use crate::model::{Binding, DEFAULT_TRIGGER_DIR, Grant, Resource, Source, quoted};
 use crate::model::{CognitoEvent, TokenVersion};
 use crate::plan::ReadSet;
@@ -92,10 +94,20 @@ pub struct LambdaSettings {
     pub log_retention: Option<u32>,
 }
 
+/// A normal dependency of a member: the package's name and the version
+/// requirement cargo read (an inherited one resolved).
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    pub name: String,
+    pub req: VersionReq,
+}
+
 /// One workspace member.
 #[derive(Clone, Debug)]
 pub struct Member {
     pub name: String,
+    pub version: Version,
+    pub dependencies: Vec<Dependency>,
     pub manifest_path: PathBuf,
     pub dir: PathBuf,
     /// `dir` relative to the workspace root, `/`-separated.
@@ -129,6 +141,93 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// What the model was read from, for a plan built from it to carry.
     pub reads: ReadSet,
+    /// `Cargo.lock`, read when first asked for.
+    pub lock: OnceLock<Lock>,
+}
+
+/// What `Cargo.lock` resolved: each package's version and the versions its
+/// dependencies resolve to. Empty without a lock file (or an unreadable one:
+/// cargo reports that itself).
+#[derive(Debug, Default)]
+pub struct Lock {
+    packages: Vec<LockedPackage>,
+}
+
+#[derive(Debug)]
+struct LockedPackage {
+    name: String,
+    version: Version,
+    /// `name` or `name version` (`… (source)`), as the lock file writes them.
+    dependencies: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct LockFile {
+    #[serde(default)]
+    package: Vec<LockFileEntry>,
+}
+
+#[derive(serde::Deserialize)]
+struct LockFileEntry {
+    name: String,
+    version: String,
+    #[serde(default)]
+    dependencies: Vec<String>,
+}
+
+impl Lock {
+    pub fn read(path: &Path) -> Lock {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Lock::default();
+        };
+        let Ok(file) = crate::manifest::from_toml::<LockFile>(&text, "Cargo.lock") else {
+            return Lock::default();
+        };
+        Lock {
+            packages: file
+                .package
+                .into_iter()
+                .filter_map(|p| {
+                    Some(LockedPackage {
+                        version: Version::parse(&p.version).ok()?,
+                        name: p.name,
+                        dependencies: p.dependencies,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The versions of `name` the lock holds.
+    pub fn versions(&self, name: &str) -> Vec<&Version> {
+        self.packages
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| &p.version)
+            .collect()
+    }
+
+    /// The version that `dependency` of the package `name`@`version`
+    /// resolves to.
+    pub fn dependency_of(&self, name: &str, version: &Version, dependency: &str) -> Option<&Version> {
+        let package = self.packages.iter().find(|p| p.name == name && p.version == *version)?;
+        let entry = package
+            .dependencies
+            .iter()
+            .find(|d| d.split(' ').next() == Some(dependency))?;
+        let versions = self.versions(dependency);
+        match entry.split(' ').nth(1) {
+            Some(v) => versions.into_iter().find(|x| x.to_string() == v),
+            None => versions.into_iter().next(),
+        }
+    }
+}
+
+impl Workspace {
+    /// `Cargo.lock` at the workspace root.
+    pub fn lock(&self) -> &Lock {
+        self.lock.get_or_init(|| Lock::read(&self.root.join("Cargo.lock")))
+    }
 }
 
 impl Workspace {
@@ -266,6 +365,7 @@ impl Workspace {
             diagnostics: Diagnostics::default(),
             target_dir: dir.join("target"),
             reads: ReadSet::default(),
+            lock: OnceLock::new(),
         }
     }
 

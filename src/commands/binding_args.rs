@@ -112,6 +112,39 @@ pub fn key_value(m: &ArgMatches, k: &KeySpec) -> Option<FieldValue> {
     }
 }
 
+/// The flags that name a binding: the target flags, `--arn` and the
+/// binding keys' flags.
+fn read_binding(m: &ArgMatches, r: &mut BindingRequest) {
+    for t in target_keys() {
+        if let Some(v) = m.get_one::<String>(t.key) {
+            r.targets.push((t.key, v.clone()));
+        }
+    }
+    r.arn = m.get_one::<String>("arn").cloned();
+    for k in flagged(false) {
+        if let Some(v) = key_value(m, k) {
+            r.settings.push((k.key, v));
+        }
+    }
+}
+
+fn binding_flags(cmd: Command) -> Command {
+    let mut cmd = cmd.next_help_heading("Binding");
+    for t in target_keys() {
+        cmd = cmd.arg(Arg::new(t.key).long(t.key).value_name("NAME").help(t.help));
+    }
+    cmd = cmd.arg(
+        Arg::new("arn")
+            .long("arn")
+            .value_name("ARN")
+            .help("An existing resource, by ARN (a pool, bucket, table stream, stream, …)"),
+    );
+    for k in flagged(false) {
+        cmd = cmd.arg(key_arg(k).help(flag_help(k.key, false)));
+    }
+    cmd
+}
+
 impl clap::FromArgMatches for BindingArgs {
     fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
         let mut args = BindingArgs::default();
@@ -121,17 +154,7 @@ impl clap::FromArgMatches for BindingArgs {
 
     fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
         let r = &mut self.request;
-        for t in target_keys() {
-            if let Some(v) = m.get_one::<String>(t.key) {
-                r.targets.push((t.key, v.clone()));
-            }
-        }
-        r.arn = m.get_one::<String>("arn").cloned();
-        for k in flagged(false) {
-            if let Some(v) = key_value(m, k) {
-                r.settings.push((k.key, v));
-            }
-        }
+        read_binding(m, r);
         r.resource_name = m.get_one::<String>("resource-name").cloned();
         for k in flagged(true) {
             if let Some(v) = key_value(m, k) {
@@ -144,19 +167,7 @@ impl clap::FromArgMatches for BindingArgs {
 
 impl clap::Args for BindingArgs {
     fn augment_args(cmd: Command) -> Command {
-        let mut cmd = cmd.next_help_heading("Binding");
-        for t in target_keys() {
-            cmd = cmd.arg(Arg::new(t.key).long(t.key).value_name("NAME").help(t.help));
-        }
-        cmd = cmd.arg(
-            Arg::new("arn")
-                .long("arn")
-                .value_name("ARN")
-                .help("An existing resource, by ARN (a pool, bucket, table stream, stream, …)"),
-        );
-        for k in flagged(false) {
-            cmd = cmd.arg(key_arg(k).help(flag_help(k.key, false)));
-        }
+        let mut cmd = binding_flags(cmd);
         cmd = cmd.arg(
             Arg::new("resource-name")
                 .long("resource-name")
@@ -167,6 +178,37 @@ impl clap::Args for BindingArgs {
             cmd = cmd.arg(key_arg(k).help(flag_help(k.key, true)));
         }
         cmd
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        Self::augment_args(cmd)
+    }
+}
+
+/// The flags of `unwire` that pick the binding to remove, as `wire` names
+/// it: the target flags (`--bucket`), `--arn` and the binding keys' flags
+/// (`--prefix`); no resource flags, as nothing is declared.
+#[derive(Debug, Clone, Default)]
+pub struct SelectArgs {
+    pub request: BindingRequest,
+}
+
+impl clap::FromArgMatches for SelectArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = SelectArgs::default();
+        args.update_from_arg_matches(m)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        read_binding(m, &mut self.request);
+        Ok(())
+    }
+}
+
+impl clap::Args for SelectArgs {
+    fn augment_args(cmd: Command) -> Command {
+        binding_flags(cmd)
     }
 
     fn augment_args_for_update(cmd: Command) -> Command {

@@ -9,6 +9,7 @@ use clap::Args;
 
 use crate::commands::Context;
 use crate::errors::{CargoResult, user_error};
+use crate::model::version::PartialVersion;
 use crate::workspace::Workspace;
 
 #[derive(Args, Debug, Clone, Default)]
@@ -22,13 +23,49 @@ pub struct CrateArg {
 }
 
 impl CrateArg {
+    /// `-p NAME[@VERSION]`, parsed.
+    fn spec(&self) -> CargoResult<Option<(String, Option<PartialVersion>)>> {
+        let Some(p) = self.package.as_deref() else {
+            return Ok(None);
+        };
+        match p.split_once('@') {
+            None => Ok(Some((p.to_string(), None))),
+            Some((name, version)) => {
+                let v = PartialVersion::parse(version).map_err(|why| {
+                    user_error(
+                        format!("invalid package ID specification `{p}`: {why}"),
+                        format!("write `-p {name}` or `-p {name}@VERSION`, e.g. `-p {name}@0.1.0`"),
+                    )
+                })?;
+                Ok(Some((name.to_string(), Some(v))))
+            }
+        }
+    }
+
+    /// Refuse `-p NAME@VERSION` when the member `NAME` has another version,
+    /// as cargo does; `load` is only called when a version is given.
+    pub fn check_version<W: Borrow<Workspace>>(&self, load: impl FnOnce() -> CargoResult<W>) -> CargoResult<()> {
+        let Some((name, Some(version))) = self.spec()? else {
+            return Ok(());
+        };
+        let ws = load()?;
+        let member = ws.borrow().require_member(&name)?;
+        if version.matches(&member.version) {
+            return Ok(());
+        }
+        Err(user_error(
+            format!("package ID specification `{name}@{version}` did not match any packages"),
+            format!(
+                "`{name}` is at version {}: pass `-p {name}` or `-p {name}@{}`",
+                member.version, member.version
+            ),
+        ))
+    }
+
     /// The crate's name, and the positional argument that follows it when
     /// `-p` took the crate's place (`unwire -p thumbs photos`).
     pub fn split(&self, next: Option<String>) -> CargoResult<(Option<String>, Option<String>)> {
-        let package = self
-            .package
-            .as_deref()
-            .map(|p| p.split('@').next().unwrap_or(p).to_string());
+        let package = self.spec()?.map(|(name, _)| name);
         match (package, self.krate.clone(), next) {
             (Some(p), Some(k), None) => Ok((Some(p), Some(k))),
             (Some(p), None, next) => Ok((Some(p), next)),
@@ -45,7 +82,10 @@ impl CrateArg {
         load: impl FnOnce() -> CargoResult<W>,
     ) -> CargoResult<String> {
         match self.split(None)? {
-            (Some(name), None) => Ok(name),
+            (Some(name), None) => {
+                self.check_version(load)?;
+                Ok(name)
+            }
             (Some(p), Some(k)) => Err(named_twice(&k, &p)),
             (None, _) => current_package(load()?.borrow(), ctx),
         }

@@ -24,7 +24,7 @@ pub struct EventArgs {
     /// Region in ARNs and ids
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
-    /// Records in the event (s3, dynamodb, kinesis, sqs, sns)
+    /// Records in the event (s3, dynamodb, kinesis, sqs, sns), 1 to 10000
     #[arg(long, value_name = "N")]
     pub records: Option<usize>,
     #[command(flatten)]

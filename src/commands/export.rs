@@ -125,9 +125,12 @@ pub fn exec(args: ExportArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         |ws| {
             let (text, exported) = render(ws, &template_dir)?;
             let mut plan = Plan::new();
-            match std::fs::read_to_string(&path).ok() {
-                Some(old) => plan.update(path.clone(), old, text),
-                None => plan.create(path.clone(), text)?,
+            if path.exists() {
+                let old = std::fs::read_to_string(&path).unwrap_or_default();
+                crate::ops::export::refuse_overwrite(&ws.rel(&path), &old)?;
+                plan.update(path.clone(), old, text);
+            } else {
+                plan.create(path.clone(), text)?;
             }
             Ok(Planned {
                 root: ws.root.clone(),

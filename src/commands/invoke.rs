@@ -22,7 +22,7 @@ pub struct InvokeArgs {
     /// An environment variable for the function, NAME=VALUE (repeat for several)
     #[arg(long = "env", value_name = "NAME=VALUE")]
     pub env: Vec<String>,
-    /// Seconds to wait for the answer [default: the crate's cargo-lambda timeout, else 30]
+    /// Seconds to wait for the answer, 1 to 900 [default: the crate's cargo-lambda timeout, else 30]
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
     /// Build in release mode

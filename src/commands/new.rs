@@ -42,6 +42,9 @@ pub struct NewArgs {
     /// Directory of the new crate, relative to the workspace root [default: <trigger dir>/<name>]
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
+    /// Give the crate its own dependency versions instead of inheriting `[workspace.dependencies]`
+    #[arg(long)]
+    pub own_versions: bool,
     #[command(flatten)]
     pub binding: BindingArgs,
     /// Take the defaults for whatever is not given, without asking
@@ -74,6 +77,7 @@ impl NewArgs {
                 capabilities: self.capabilities.clone(),
             },
             settings,
+            own_versions: self.own_versions,
         })
     }
 }

@@ -1,6 +1,6 @@
 use clap::Args;
 
-use super::binding_args::BindingArgs;
+use super::binding_args::{BindingArgs, SelectArgs};
 use super::crate_arg::CrateArg;
 use super::{Context, load};
 use crate::errors::{CargoResult, CliResult, user_error};
@@ -54,6 +54,9 @@ pub struct UnwireArgs {
     /// Show the change as a diff; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// The binding's target and keys, as `wire` takes them
+    #[command(flatten)]
+    pub binding: SelectArgs,
 }
 
 impl WireArgs {
@@ -116,7 +119,8 @@ pub fn exec_wire(args: WireArgs, ctx: &Context, shell: &mut Shell) -> CliResult 
 }
 
 pub fn exec_unwire(args: UnwireArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
-    let (krate, target) = args.krate.split(args.target)?;
+    let (krate, target) = args.krate.split(args.target.clone())?;
+    args.krate.check_version(|| load(ctx))?;
     if args.all && target.is_some() {
         return Err(user_error(
             "`--all` removes every binding, so it takes no TARGET",
@@ -134,6 +138,7 @@ pub fn exec_unwire(args: UnwireArgs, ctx: &Context, shell: &mut Shell) -> CliRes
         index: args.index,
         all: args.all,
         prune: args.prune,
+        binding: args.binding.request.clone(),
     };
     let mode = WriteMode {
         dry_run: args.dry_run,

@@ -15,7 +15,7 @@ pub mod schema;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
 use crate::plan::{ReadLock, ReadSet};
-use crate::workspace::{LambdaSettings, LoadOptions, Located, Member, Workspace};
+use crate::workspace::{Dependency, LambdaSettings, LoadOptions, Located, Member, Workspace};
 
 /// Find Cargo.toml from `dir` upward.
 fn find_manifest(mut dir: &Path) -> Option<PathBuf> {
@@ -146,8 +146,19 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
             .filter(|t| t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Bin)))
             .map(|t| t.name.clone())
             .collect();
+        let dependencies = pkg
+            .dependencies
+            .iter()
+            .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
+            .map(|d| Dependency {
+                name: d.name.clone(),
+                req: d.req.clone(),
+            })
+            .collect();
         members.push(Member {
             name: pkg.name.to_string(),
+            version: pkg.version.clone(),
+            dependencies,
             manifest_path,
             dir,
             rel_dir,
@@ -174,6 +185,7 @@ pub fn from_metadata_json(json: &str) -> CargoResult<Workspace> {
         diagnostics: diags,
         target_dir: metadata.target_directory.into(),
         reads: ReadSet::default(),
+        lock: std::sync::OnceLock::new(),
     })
 }
 

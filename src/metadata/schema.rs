@@ -283,10 +283,15 @@ pub fn parse_workspace(metadata: &Value, file: &Path, diags: &mut Diagnostics) -
     };
     let mut r = Reader::new(obj, "workspace.metadata.trigger", file, diags);
     if let Some(dir) = r.str("dir") {
-        if dir.is_empty() || Path::new(&dir).is_absolute() || dir.split(['/', '\\']).any(|c| c == "..") {
+        // A backslash is a separator on Windows only (cargo's paths are
+        // `/`-separated); elsewhere it would be part of a folder's name.
+        let backslash = !cfg!(windows) && dir.contains('\\');
+        if dir.is_empty() || backslash || Path::new(&dir).is_absolute() || dir.split(['/', '\\']).any(|c| c == "..") {
             r.error(
                 "dir",
-                format!("`workspace.metadata.trigger.dir` is `{dir}`: it must be a relative path inside the workspace"),
+                format!(
+                    "`workspace.metadata.trigger.dir` is `{dir}`: it must be a relative, `/`-separated path inside the workspace"
+                ),
                 Some("write e.g. `dir = \"triggers\"`".into()),
             );
         } else {

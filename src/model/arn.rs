@@ -17,6 +17,10 @@ const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
+/// The longest ARN AWS's APIs take (IAM policies and the services'
+/// `ResourceArn` parameters: 2048 characters).
+pub const MAX_LEN: usize = 2048;
+
 /// What an ARN must name: its service, how it is written (for messages),
 /// and a check of the rest.
 #[derive(Clone, Copy)]
@@ -124,6 +128,13 @@ pub fn is_account(s: &str) -> bool {
 impl Arn {
     /// Parse and check `text` as an ARN of `kind`.
     pub fn parse(text: &str, kind: ArnKind) -> Result<Arn, ArnError> {
+        if text.chars().count() > MAX_LEN {
+            return Err(ArnError(format!(
+                "an ARN of {} characters is not {}: ARNs have at most {MAX_LEN}",
+                text.chars().count(),
+                kind.describe
+            )));
+        }
         let bad = |why: &str| ArnError(format!("`{text}` is not {}: {why}", kind.describe));
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("it contains white space"));

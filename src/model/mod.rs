@@ -9,6 +9,7 @@ pub mod cognito;
 pub mod keys;
 pub mod names;
 pub mod suggest;
+pub mod version;
 
 use std::fmt;
 

@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::version;
 use crate::model::{Target, check_action, quoted_or};
 use crate::scaffold::catalog;
 use crate::sources::rules;
-use crate::workspace::Workspace;
+use crate::workspace::{Member, TriggerMeta, Workspace};
 
 /// Environment variable names that look like they hold a secret.
 const SECRET_WORDS: &[&str] = &[
@@ -27,6 +28,58 @@ pub struct CheckReport {
     pub errors: usize,
     pub warnings: usize,
     pub findings: Vec<Diagnostic>,
+}
+
+/// Dependencies of a trigger crate that resolve below what its scaffold
+/// (and its modules) need: the version Cargo.lock holds, else the floor of
+/// the requirement (no resolver is run). The generated code does not build
+/// against them.
+fn old_dependencies(ws: &Workspace, m: &Member, t: &TriggerMeta, d: &mut Diagnostics) {
+    let cat = catalog();
+    let mut needs: BTreeSet<&str> = cat
+        .for_source(t.source)
+        .dependencies
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for module in t.modules.iter().filter_map(|n| cat.module(n)) {
+        needs.extend(module.dependencies.keys().map(String::as_str));
+    }
+    for dep in m.dependencies.iter().filter(|dep| needs.contains(dep.name.as_str())) {
+        let Some(spec) = cat.dependencies.get(&dep.name) else {
+            continue;
+        };
+        let minimum = spec.minimum();
+        let (resolved, whence) = match ws.lock().dependency_of(&m.name, &m.version, &dep.name) {
+            Some(v) => (v.clone(), "from Cargo.lock".to_string()),
+            // A path or git dependency without a version: not known here.
+            None if dep.req.comparators.is_empty() => continue,
+            None => (version::floor(&dep.req), format!("the lowest `{}` allows", dep.req)),
+        };
+        if resolved >= minimum {
+            continue;
+        }
+        d.push(
+            Diagnostic::warning(
+                "old-dependency",
+                &m.rel_manifest(),
+                format!("dependencies.{}", dep.name),
+                format!(
+                    "`{}` builds with `{}` {resolved} ({whence}), older than the {} that its {} scaffold needs",
+                    m.name,
+                    dep.name,
+                    version::short(&minimum),
+                    t.source
+                ),
+            )
+            .with_help(format!(
+                "require `{} = \"{}\"` (in `[workspace.dependencies]` if the crate inherits it), then run `cargo update -p {}`",
+                dep.name,
+                version::short(&minimum),
+                dep.name
+            )),
+        );
+    }
 }
 
 pub fn check(ws: &Workspace) -> CheckReport {
@@ -79,6 +132,7 @@ pub fn check(ws: &Workspace) -> CheckReport {
             }
         }
         t.source.spec().check_crate(ws, m, t, &mut d);
+        old_dependencies(ws, m, t, &mut d);
         if let Some(l) = &m.lambda {
             for (k, v) in &l.env {
                 let upper = k.to_ascii_uppercase();

@@ -5,9 +5,10 @@ use serde_json::Value;
 
 use crate::errors::{CargoResult, user_error};
 use crate::events::{DEFAULT_REGION, Origin};
+use crate::model::arn::is_region;
 use crate::model::suggest::did_you_mean;
 use crate::model::{Source, quoted_or};
-use crate::sources::sample::{CrateSample, EventFlags, EventRequest};
+use crate::sources::sample::{CrateSample, EventFlags, EventRequest, check_records};
 use crate::workspace::Workspace;
 
 #[derive(Clone, Debug, Default)]
@@ -67,6 +68,17 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
             ));
         }
     };
+    if let Some(n) = opts.records {
+        check_records(n)?;
+    }
+    if let Some(r) = opts.region.as_deref()
+        && !is_region(r)
+    {
+        return Err(user_error(
+            format!("`--region {r}` is not a region"),
+            format!("write a region's code, e.g. `--region {DEFAULT_REGION}` or `--region eu-west-1`"),
+        ));
+    }
     check_kind(source, opts.kind.as_deref(), crate_sample.as_ref())?;
     let origin = Origin {
         region: opts.region.clone().unwrap_or_else(|| DEFAULT_REGION.into()),

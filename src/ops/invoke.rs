@@ -16,6 +16,9 @@ use crate::runtime_api::{Invocation, Outcome, RuntimeApi};
 use crate::shell::Shell;
 use crate::workspace::{Member, Workspace};
 
+/// The longest `--timeout`: 900 seconds, the most Lambda runs a function.
+pub const MAX_TIMEOUT: u64 = 900;
+
 /// Where the event comes from.
 #[derive(Clone, Debug, Default)]
 pub enum EventInput {
@@ -242,6 +245,14 @@ fn own_sample(
 }
 
 pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoResult<InvokeResult> {
+    if let Some(t) = opts.timeout
+        && !(1..=MAX_TIMEOUT).contains(&t)
+    {
+        return Err(user_error(
+            format!("`--timeout {t}` is out of range"),
+            format!("Lambda runs a function for 1 to {MAX_TIMEOUT} seconds"),
+        ));
+    }
     ws.ensure_valid()?;
     let (m, t) = ws.require_trigger(
         &opts.krate,

@@ -89,6 +89,7 @@ fn plan_one_crate(ws: &Workspace, opts: &NewOptions, source: Source) -> CargoRes
         deploy: Vec::new(),
         context: Value::Object(ctx),
         extra_files: sample_files,
+        own_versions: opts.own_versions,
     };
     let mut plan = Plan::new();
     draft::plan_crate(ws, &mut root, &d, &mut plan)?;

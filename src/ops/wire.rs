@@ -162,6 +162,9 @@ pub struct UnwireOptions {
     pub all: bool,
     /// Also remove resource declarations no binding uses any more.
     pub prune: bool,
+    /// The binding's target and key flags, as `wire` takes them
+    /// (`--bucket photos --prefix uploads/`).
+    pub binding: BindingRequest,
 }
 
 pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned> {
@@ -183,6 +186,24 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
             "nothing to remove",
         ));
     }
+    let mut selector = binding::selector(&opts.binding, trigger.source)?;
+    match (&opts.target, &selector.target) {
+        (Some(t), Some(f)) if t != f => {
+            return Err(user_error(
+                format!("the binding's target is named twice: `{t}` and `{f}`"),
+                "name it once, as TARGET or with its flag",
+            ));
+        }
+        (Some(t), None) => selector.target = Some(t.clone()),
+        _ => {}
+    }
+    let filtered = selector.target.is_some() || selector.has_settings();
+    if opts.all && filtered {
+        return Err(user_error(
+            "`--all` removes every binding, so it takes no target or binding flags",
+            "leave them out, or `--all`",
+        ));
+    }
     let indices: Vec<usize> = if opts.all {
         (0..trigger.bindings.len()).collect()
     } else if let Some(i) = opts.index {
@@ -192,35 +213,42 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
                 format!("its bindings are {}", listing()),
             ));
         }
-        if let Some(t) = &opts.target
-            && trigger.bindings[i].target.label() != t
-        {
+        if filtered && !selector.matches(&trigger.bindings[i]) {
+            let what = match (&selector.target, selector.has_settings()) {
+                (Some(t), false) => format!("bound to `{t}`"),
+                _ => format!("bound {}", selector.describe()),
+            };
             return Err(user_error(
-                format!("binding [{i}] of `{}` is not bound to `{t}`", member.name),
+                format!("binding [{i}] of `{}` is not {what}", member.name),
                 format!("its bindings are {}", listing()),
             ));
         }
         vec![i]
-    } else if let Some(t) = &opts.target {
+    } else if filtered {
         let hits: Vec<usize> = trigger
             .bindings
             .iter()
             .enumerate()
-            .filter(|(_, b)| b.target.label() == t)
+            .filter(|(_, b)| selector.matches(b))
             .map(|(i, _)| i)
             .collect();
+        let what = selector.describe();
         match hits.len() {
             0 => {
-                return Err(user_error(
-                    format!("`{}` is not bound to `{t}`", member.name),
-                    format!("its bindings are {}", listing()),
-                ));
+                let message = match (&selector.target, selector.has_settings()) {
+                    (Some(t), false) => format!("`{}` is not bound to `{t}`", member.name),
+                    _ => format!("`{}` has no binding {what}", member.name),
+                };
+                return Err(user_error(message, format!("its bindings are {}", listing())));
             }
             1 => hits,
             _ => {
                 return Err(user_error(
-                    format!("`{}` has {} bindings to `{t}`", member.name, hits.len()),
-                    format!("pick one with `--index` ({}), or remove all with `--all`", listing()),
+                    format!("`{}` has {} bindings {what}", member.name, hits.len()),
+                    format!(
+                        "pick one with `--index` or more binding flags ({}), or remove all with `--all`",
+                        listing()
+                    ),
                 ));
             }
         }

@@ -433,6 +433,90 @@ pub fn resolve(
     })
 }
 
+/// Which bindings of a `source` crate a request names, as `wire` would
+/// have written them (`unwire img --bucket audit-logs --prefix logs/`): the
+/// target, by name or ARN, and binding-key values, each checked against
+/// the source's specs.
+#[derive(Clone, Debug, Default)]
+pub struct Selector {
+    /// The target's label: a resource name or an ARN.
+    pub target: Option<String>,
+    settings: Vec<(&'static KeySpec, FieldValue)>,
+}
+
+impl Selector {
+    /// Does it name anything beyond the target?
+    pub fn has_settings(&self) -> bool {
+        !self.settings.is_empty()
+    }
+
+    pub fn matches(&self, b: &Binding) -> bool {
+        if let Some(t) = &self.target
+            && b.target.label() != t
+        {
+            return false;
+        }
+        self.settings.iter().all(|(spec, want)| {
+            let have = b.settings.get(spec.key).cloned().or(spec.default.map(|d| d.value()));
+            match (have, want) {
+                // A list is a set of values: `--events a,b` names `[b, a]`.
+                (Some(FieldValue::List(h)), FieldValue::List(w)) => {
+                    h.iter().all(|x| w.contains(x)) && w.iter().all(|x| h.contains(x))
+                }
+                (have, want) => have.as_ref() == Some(want),
+            }
+        })
+    }
+
+    /// `` to `photos` with `--prefix uploads/` ``, for messages.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if let Some(t) = &self.target {
+            out.push_str(&format!("to `{t}`"));
+        }
+        if !self.settings.is_empty() {
+            let flags: Vec<String> = self
+                .settings
+                .iter()
+                .map(|(spec, v)| format!("`{} {v}`", spec.flag_name()))
+                .collect();
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("with {}", flags.join(", ")));
+        }
+        out
+    }
+}
+
+/// The [`Selector`] of a request's target and binding-key flags for a
+/// `source` crate; flags of other sources are refused as `wire` refuses them.
+pub fn selector(req: &BindingRequest, source: Source) -> CargoResult<Selector> {
+    check_flags(req, source)?;
+    let target = match (req.arn.as_deref(), req.targets.first()) {
+        (Some(_), Some((key, _))) => {
+            return Err(user_error(
+                format!("`--{key}` and `--arn` both name a target"),
+                "a binding has one target: a declared resource or an existing one by ARN",
+            ));
+        }
+        (Some(a), None) => Some(
+            Arn::parse(a, source.arn_kind())
+                .map_err(|e| user_error(e.0, format!("pass {}", source.arn_kind().describe())))?
+                .to_string(),
+        ),
+        (None, Some((_, name))) => Some(name.clone()),
+        (None, None) => None,
+    };
+    let specs = source.spec().binding_keys();
+    let mut settings = Vec::new();
+    for (key, value) in &req.settings {
+        let spec = specs.iter().find(|s| s.key == *key).expect("checked by check_flags");
+        settings.push((spec, check_value(spec, value, source)?));
+    }
+    Ok(Selector { target, settings })
+}
+
 fn undeclared(name: &str, source: Source, meta: &WorkspaceMeta) -> anyhow::Error {
     let kind = source.resource_kind();
     let known: Vec<&str> = meta

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{self, Manifest};
 use crate::model::names::{self, slug};
+use crate::model::version::{self, Version, VersionReq};
 use crate::model::{Binding, FieldValue, Resource, Source, Target};
 use crate::plan::Plan;
 use crate::scaffold::{CrateScaffold, catalog};
@@ -28,6 +29,9 @@ pub struct NewOptions {
     pub binding: BindingRequest,
     pub cognito: CognitoOptions,
     pub settings: Vec<(String, String)>,
+    /// Write the scaffold's own version lines instead of inheriting
+    /// `[workspace.dependencies]` (whose versions may be too old).
+    pub own_versions: bool,
 }
 
 /// A status line to print once the change is written.
@@ -153,8 +157,25 @@ pub fn target_slug(target: &Target) -> String {
     }
 }
 
-/// Normalise `path` (relative to `root`) and refuse one that leaves it.
+/// Normalise `path` (relative to `root`) and refuse one that leaves it by
+/// its text: `..` past the root, an absolute path elsewhere, or (outside
+/// Windows) a backslash. Cargo's member paths are `/`-separated, and on Unix
+/// a backslash is an ordinary character of a file name: `sub\x1` would be
+/// one folder on disk but the member `sub/x1`, and `..\x1` a folder here that
+/// reads as `../x1`. Refusing it keeps the folder made and the member
+/// recorded the same path; treating it as a separator would give a typed
+/// path another meaning than the shell's.
 pub fn inside(root: &Path, path: &Path) -> CargoResult<PathBuf> {
+    if !cfg!(windows) && path.to_string_lossy().contains('\\') {
+        let slashed = path.to_string_lossy().replace('\\', "/");
+        return Err(user_error(
+            format!(
+                "`{}` has a backslash, which is not a path separator here",
+                path.display()
+            ),
+            format!("cargo's member paths are `/`-separated: write `{slashed}`"),
+        ));
+    }
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -177,6 +198,65 @@ pub fn inside(root: &Path, path: &Path) -> CargoResult<PathBuf> {
         ));
     }
     Ok(out)
+}
+
+/// `path` with symbolic links resolved as far as it exists: the nearest
+/// ancestor that exists, canonicalised, and the rest as written. `None`
+/// when a symbolic link on the way points nowhere.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    while existing.symlink_metadata().is_err() {
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+    let mut out = existing.canonicalize().ok()?;
+    out.extend(rest.into_iter().rev());
+    Some(out)
+}
+
+/// Refuse a new crate folder that a symbolic link on its way puts outside
+/// the workspace: where the bytes land is what counts, so the folder, as
+/// far as it exists, is resolved and must be inside the resolved root.
+/// `shown` is the path as the user wrote it (or the trigger folder's), and
+/// `help` the fix.
+fn refuse_links_out(root: &Path, dir: &Path, shown: &str, help: &str) -> CargoResult<()> {
+    let real_root = resolved(root).unwrap_or_else(|| root.to_path_buf());
+    if resolved(dir).is_some_and(|d| d.starts_with(&real_root) && d != real_root) {
+        return Ok(());
+    }
+    // Name the link that leads out.
+    let mut at = root.to_path_buf();
+    for c in dir.strip_prefix(root).unwrap_or(dir).components() {
+        at.push(c);
+        let is_link = at.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let rel = at.strip_prefix(root).unwrap_or(&at).display().to_string();
+        let to = std::fs::read_link(&at)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        let why = match at.canonicalize() {
+            Ok(real) if real.starts_with(&real_root) => continue,
+            Ok(_) => format!("`{rel}` is a symbolic link to `{to}`, outside it"),
+            Err(_) => format!("`{rel}` is a symbolic link to `{to}`, which does not exist"),
+        };
+        return Err(user_error(
+            format!(
+                "`{shown}` would be written outside the workspace at `{}`: {why}",
+                root.display()
+            ),
+            help,
+        ));
+    }
+    Err(user_error(
+        format!(
+            "`{shown}` would be written outside the workspace at `{}`",
+            root.display()
+        ),
+        help,
+    ))
 }
 
 /// The root manifest to edit: on disk, or a new virtual workspace.
@@ -225,6 +305,73 @@ pub struct CrateDraft<'a> {
     pub context: Value,
     /// Extra files (path relative to the crate, contents).
     pub extra_files: Vec<(String, String)>,
+    /// Do not inherit `[workspace.dependencies]` (`--own-versions`).
+    pub own_versions: bool,
+}
+
+/// What a dependency a crate would inherit from `[workspace.dependencies]`
+/// resolves to: the newest version Cargo.lock holds that the workspace's
+/// requirement allows, else the requirement's floor (no resolver is run).
+/// `None` when it cannot be known (no version, a path dependency).
+fn inherited_version(ws: &Workspace, root: &Manifest, name: &str) -> Option<(String, Version, bool)> {
+    let text = root.workspace_dependency_version(name)?;
+    let req = VersionReq::parse(&text).ok()?;
+    let locked = ws
+        .lock()
+        .versions(name)
+        .into_iter()
+        .filter(|v| req.matches(v))
+        .max()
+        .cloned();
+    Some(match locked {
+        Some(v) => (text, v, true),
+        None => (text.clone(), version::floor(&req), false),
+    })
+}
+
+/// Refuse to inherit `[workspace.dependencies]` versions older than what
+/// the new code needs (`needs`: "the s3 scaffold needs"); `names` are the
+/// dependencies it would inherit.
+pub fn refuse_old_versions<'a>(
+    ws: &Workspace,
+    root: &Manifest,
+    names: impl IntoIterator<Item = &'a String>,
+    needs: &str,
+) -> CargoResult<()> {
+    let cat = catalog();
+    let mut old = Vec::new();
+    let mut fix = Vec::new();
+    for name in names {
+        let Some((text, resolved, locked)) = inherited_version(ws, root, name) else {
+            continue;
+        };
+        let minimum = cat.dependencies[name].minimum();
+        if resolved < minimum {
+            let how = if locked {
+                format!("locked at {resolved}, ")
+            } else {
+                String::new()
+            };
+            old.push(format!(
+                "`{name} = \"{text}\"` ({how}needs {})",
+                version::short(&minimum)
+            ));
+            fix.push(format!("`{name} = \"{}\"`", version::short(&minimum)));
+        }
+    }
+    if old.is_empty() {
+        return Ok(());
+    }
+    Err(user_error(
+        format!(
+            "`[workspace.dependencies]` pins versions older than {needs}: {}",
+            old.join(", ")
+        ),
+        format!(
+            "raise them in the root Cargo.toml ({}, then `cargo update`), or pass `--own-versions` to give the new code its own version lines",
+            fix.join(", ")
+        ),
+    ))
 }
 
 /// Pick the crate's name and directory, checked against the workspace.
@@ -237,8 +384,26 @@ pub fn place_crate(ws: &Workspace, name: &str, path: Option<&Path>) -> CargoResu
         ));
     }
     let dir = match path {
-        Some(p) => inside(&ws.root, p)?,
-        None => inside(&ws.root, &Path::new(&ws.meta.dir).join(name))?,
+        Some(p) => {
+            let dir = inside(&ws.root, p)?;
+            refuse_links_out(
+                &ws.root,
+                &dir,
+                &p.display().to_string(),
+                "trigger crates live inside the workspace; pass a `--path` that stays inside it",
+            )?;
+            dir
+        }
+        None => {
+            let dir = inside(&ws.root, &Path::new(&ws.meta.dir).join(name))?;
+            refuse_links_out(
+                &ws.root,
+                &dir,
+                &ws.rel(&dir),
+                "point `dir` in `[workspace.metadata.trigger]` at a folder inside the workspace, or pass `--path`",
+            )?;
+            dir
+        }
     };
     if dir.exists() {
         return Err(user_error(
@@ -251,9 +416,9 @@ pub fn place_crate(ws: &Workspace, name: &str, path: Option<&Path>) -> CargoResu
 }
 
 /// The crate's own Cargo.toml.
-fn crate_manifest(root: &mut Manifest, draft: &CrateDraft<'_>) -> CargoResult<Manifest> {
+fn crate_manifest(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>) -> CargoResult<Manifest> {
     let cat = catalog();
-    let inherit = root.has_workspace_dependencies();
+    let inherit = root.has_workspace_dependencies() && !draft.own_versions;
     let ws_keys = root.workspace_package_keys();
     let mut m = Manifest::empty(&draft.dir.join("Cargo.toml"));
     let pkg = ["package"];
@@ -291,10 +456,22 @@ fn crate_manifest(root: &mut Manifest, draft: &CrateDraft<'_>) -> CargoResult<Ma
         }
     }
     let ws_deps = root.workspace_dependency_names();
-    for (name, feats) in &deps {
-        m.add_dependency(&["dependencies"], name, &cat.dep_entry(name, feats, inherit))?;
-        if inherit && !ws_deps.contains(name) {
-            root.add_dependency(&["workspace", "dependencies"], name, &cat.workspace_dep_entry(name))?;
+    if inherit {
+        let inherited = deps
+            .keys()
+            .chain(draft.scaffold.dev_dependencies.keys())
+            .filter(|n| ws_deps.contains(n));
+        refuse_old_versions(ws, root, inherited, &format!("the {} scaffold needs", draft.source))?;
+    }
+    for (table, deps) in [
+        ("dependencies", &deps),
+        ("dev-dependencies", &draft.scaffold.dev_dependencies),
+    ] {
+        for (name, feats) in deps {
+            m.add_dependency(&[table], name, &cat.dep_entry(name, feats, inherit))?;
+            if inherit && !ws_deps.contains(name) {
+                root.add_dependency(&["workspace", "dependencies"], name, &cat.workspace_dep_entry(name))?;
+            }
         }
     }
     if root.has_workspace_lints() {
@@ -303,8 +480,39 @@ fn crate_manifest(root: &mut Manifest, draft: &CrateDraft<'_>) -> CargoResult<Ma
     Ok(m)
 }
 
+/// Refuse a crate folder whose new parent folders a `workspace.members`
+/// entry would make members (`crates/*` and `--path crates/nested/x`):
+/// they have no Cargo.toml, so cargo could no longer load the workspace.
+fn refuse_member_folders(ws: &Workspace, root: &Manifest, dir: &Path) -> CargoResult<()> {
+    let rel: Vec<Component<'_>> = dir.strip_prefix(&ws.root).unwrap_or(dir).components().collect();
+    let mut at = ws.root.clone();
+    for c in rel.iter().take(rel.len().saturating_sub(1)) {
+        at.push(c);
+        if at.symlink_metadata().is_ok() {
+            continue;
+        }
+        let folder = ws.rel(&at);
+        if let Some(entry) = root.member_entry_covering(&folder) {
+            let mut instead = Path::new(&folder).parent().unwrap_or(Path::new("")).to_path_buf();
+            instead.push(dir.file_name().unwrap_or_default());
+            return Err(user_error(
+                format!(
+                    "`{}` needs the new folder `{folder}`, which the `workspace.members` entry `{entry}` would make a member without a Cargo.toml, so cargo could no longer load the workspace",
+                    ws.rel(dir)
+                ),
+                format!(
+                    "put the crate where `{entry}` expects one, e.g. `--path {}`",
+                    instead.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Plan the files of a new crate and its addition to the workspace.
 pub fn plan_crate(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>, plan: &mut Plan) -> CargoResult<()> {
+    refuse_member_folders(ws, root, &draft.dir)?;
     let cat = catalog();
     for (path, template) in &draft.scaffold.files {
         let text = cat.render(template, &draft.context)?;
@@ -316,7 +524,7 @@ pub fn plan_crate(ws: &Workspace, root: &mut Manifest, draft: &CrateDraft<'_>, p
     for (path, text) in &draft.extra_files {
         plan.create(draft.dir.join(path), text.clone())?;
     }
-    let m = crate_manifest(root, draft)?;
+    let m = crate_manifest(ws, root, draft)?;
     plan.create(draft.dir.join("Cargo.toml"), m.render())?;
     root.add_workspace_member(&ws.rel(&draft.dir))?;
     Ok(())

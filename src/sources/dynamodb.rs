@@ -21,18 +21,36 @@ pub const STREAM_VIEWS: &[&str] = &["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGE
 pub const KEY_TYPES: &[&str] = &["S", "N", "B"];
 const DEFAULT_VIEW: &str = "NEW_AND_OLD_IMAGES";
 
+/// A key attribute's name, as a table's key schema takes it
+/// (`KeySchemaElement.AttributeName`: 1 to 255 bytes).
+fn check_key_attribute(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        Err("it is empty".into())
+    } else if s.len() > 255 {
+        Err(format!("it has {} bytes, and DynamoDB takes at most 255", s.len()))
+    } else {
+        Ok(())
+    }
+}
+
+const KEY_ATTRIBUTE: KeyKind = KeyKind::Str {
+    check: Some(check_key_attribute),
+    what: "a key attribute name",
+};
+
 const RESOURCE_KEYS: &[KeySpec] = &[
     KeySpec::new("stream-view", KeyKind::Choice(STREAM_VIEWS))
         .flag("New DynamoDB table: stream view type [default: NEW_AND_OLD_IMAGES]")
         .default(KeyDefault::Str(DEFAULT_VIEW))
         .elsewhere("it describes a new DynamoDB table")
         .list_label("stream-view"),
-    KeySpec::new("partition-key", KeyKind::Str { check: None, what: "" })
+    KeySpec::new("partition-key", KEY_ATTRIBUTE)
         .flag("New DynamoDB table: partition key attribute [default: id]")
         .default(KeyDefault::Str("id"))
+        .fix("a key attribute's name has 1 to 255 bytes, e.g. `--partition-key id`")
         .elsewhere("it describes a new DynamoDB table"),
     KeySpec::new("partition-key-type", KeyKind::Choice(KEY_TYPES)).default(KeyDefault::Str("S")),
-    KeySpec::new("sort-key", KeyKind::Str { check: None, what: "" }),
+    KeySpec::new("sort-key", KEY_ATTRIBUTE),
     KeySpec::new("sort-key-type", KeyKind::Choice(KEY_TYPES)),
 ];
 

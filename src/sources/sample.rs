@@ -3,10 +3,27 @@
 //! crate of `--for`), and the flags as data. The shared helpers (fixed
 //! times, stable ids) are in `crate::events`.
 
+use crate::errors::{CargoResult, user_error};
 use crate::events::Origin;
 use crate::model::arn::Arn;
 use crate::model::{Binding, Resource, Target};
 use crate::workspace::TriggerMeta;
+
+/// The most records `--records` asks for: 10000, the largest batch an event
+/// source mapping hands a function (Kinesis and DynamoDB streams). A count
+/// is checked before anything is built, so a typo cannot ask for gigabytes.
+pub const MAX_RECORDS: usize = 10_000;
+
+/// Refuse a `--records` count outside 1 to [`MAX_RECORDS`].
+pub fn check_records(n: usize) -> CargoResult<()> {
+    if (1..=MAX_RECORDS).contains(&n) {
+        return Ok(());
+    }
+    Err(user_error(
+        format!("`--records {n}` is out of range"),
+        format!("a sample event has 1 to {MAX_RECORDS} records, the largest batch a stream delivers"),
+    ))
+}
 
 /// A field flag of `cargo trigger event` (`--bucket NAME`).
 #[derive(Clone, Copy, Debug)]
@@ -111,7 +128,8 @@ impl<'a> EventRequest<'a> {
         }
     }
 
-    /// How many records (at least one).
+    /// How many records: `--records` (checked by [`check_records`]), else
+    /// `default` (at least one).
     pub fn count(&self, default: usize) -> usize {
         self.records.unwrap_or(default).max(1)
     }

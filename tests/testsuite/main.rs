@@ -30,6 +30,7 @@ mod export;
 mod faults;
 mod freeze;
 mod grant;
+mod hardening;
 mod interactive;
 mod invoke;
 mod list;

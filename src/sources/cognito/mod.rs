@@ -65,8 +65,10 @@ const RESOURCE_KEYS: &[KeySpec] = &[
     sign_up::MFA_CONFIGURATION,
 ];
 
+/// A user pool's name as Cognito takes it (`PoolName`: `[\w\s+=,.@-]+`,
+/// 1-128 characters); of white space only the space, as a name is one line.
 fn is_pool_name(n: &str) -> bool {
-    !n.is_empty() && n.len() <= 128 && !n.chars().any(char::is_control)
+    (1..=128).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b" _+=,.@-".contains(&b))
 }
 
 static TARGET: TargetSpec = TargetSpec {
@@ -82,8 +84,8 @@ static RESOURCE: ResourceInfo = ResourceInfo {
     arn: USER_POOL_ARN,
     name: NameRule {
         check: is_pool_name,
-        what: "a pool name (1-128 characters)",
-        help: "pool names have 1-128 characters",
+        what: "a pool name (1-128 letters, digits, spaces and `_+=,.@-`)",
+        help: "pool names have 1-128 letters, digits, spaces and `_`, `+`, `=`, `,`, `.`, `@`, `-`",
     },
     keys: RESOURCE_KEYS,
     logical_suffix: "UserPool",

@@ -444,6 +444,26 @@ fn apply_changed(
     Ok(())
 }
 
+/// Refuse `--set` of a secret, whichever module reads it and whether or not
+/// its crate runs it already: a secret never goes into Cargo.toml.
+fn refuse_secrets(modules: &[&ModuleScaffold], given: &[(String, String)]) -> CargoResult<()> {
+    for (k, _) in given {
+        if modules
+            .iter()
+            .any(|m| m.settings.iter().any(|s| s.secret && &s.env == k))
+        {
+            return Err(user_error(
+                format!("`{k}` is a secret: cargo-trigger never writes it into Cargo.toml"),
+                format!(
+                    "pass it at deploy time (`sam deploy --parameter-overrides {}=…`), and for local runs `cargo trigger invoke --env {k}=…`",
+                    pascal(&k.to_lowercase()),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuse a `--set` that no chosen module reads.
 fn check_set_keys(modules: &[&ModuleScaffold], given: &[(String, String)]) -> CargoResult<()> {
     for (k, _) in given {
@@ -573,6 +593,7 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
         })
         .collect();
     check_set_keys(&all_modules, &opts.settings)?;
+    refuse_secrets(&all_modules, &opts.settings)?;
 
     let mut cx = NewCx {
         ws,
@@ -591,7 +612,10 @@ pub fn plan_new(ws: &Workspace, opts: &NewOptions) -> CargoResult<Planned> {
             cx.warnings.push(caveat);
         }
         match existing_crate(ws, *event, &cx.binding.target) {
-            Some(member) => extend_crate(&mut cx, member, *event, requested)?,
+            Some(member) => {
+                not_used(&mut cx, member, *event);
+                extend_crate(&mut cx, member, *event, requested)?
+            }
             None => new_crate(&mut cx, *event, requested)?,
         }
     }
@@ -657,6 +681,33 @@ fn added_module_notes(cx: &mut NewCx<'_>) {
                 "{by} judges `{attr}`: the exported user pool `{pool}` requires `{attr}` at sign-up (set `required-attributes` on the resource to choose otherwise; Cognito cannot change it once the pool exists)"
             )),
         }
+    }
+}
+
+/// Say that the crate name and `--path` given were not used: the event's
+/// crate exists, and modules go into it.
+fn not_used(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent) {
+    let mut unused = Vec::new();
+    if let Some(n) = cx.opts.name.as_ref().filter(|n| **n != member.name) {
+        unused.push(format!("the name `{n}`"));
+    }
+    if let Some(p) = cx
+        .opts
+        .path
+        .as_ref()
+        .filter(|p| draft::inside(&cx.ws.root, p).ok().as_ref() != Some(&member.dir))
+    {
+        unused.push(format!("`--path {}`", p.display()));
+    }
+    if !unused.is_empty() {
+        cx.warnings.push(format!(
+            "{} {} not used: `{}` already handles `{event}` for user pool `{}` (at {}), so modules go into it",
+            unused.join(" and "),
+            if unused.len() == 1 { "was" } else { "were" },
+            member.name,
+            cx.binding.target.label(),
+            member.rel_dir
+        ));
     }
 }
 
@@ -734,6 +785,7 @@ fn new_crate(cx: &mut NewCx<'_>, event: CognitoEvent, requested: &[String]) -> C
         deploy: vec![("timeout", FieldValue::Int(5))],
         context: ctx.value()?,
         extra_files,
+        own_versions: cx.opts.own_versions,
     };
     draft::plan_crate(cx.ws, &mut cx.root, &d, &mut cx.plan)?;
     cx.statuses.push(Status::new(
@@ -844,8 +896,15 @@ fn extend_crate(cx: &mut NewCx<'_>, member: &Member, event: CognitoEvent, reques
     for (k, v) in env {
         manifest.set(&LAMBDA_ENV, &k, &FieldValue::Str(v))?;
     }
-    let inherit = manifest.dependency_inherits("lambda_runtime");
+    let inherit = manifest.dependency_inherits("lambda_runtime") && !cx.opts.own_versions;
     let ws_deps = cx.root.workspace_dependency_names();
+    if inherit {
+        let inherited = added_modules
+            .iter()
+            .flat_map(|m| m.dependencies.keys())
+            .filter(|d| ws_deps.contains(d) && !manifest.has_dependency(d));
+        draft::refuse_old_versions(cx.ws, &cx.root, inherited, "the added modules need")?;
+    }
     for m in &added_modules {
         for (d, f) in &m.dependencies {
             manifest.add_dependency(&["dependencies"], d, &cat.dep_entry(d, f, inherit))?;

@@ -461,6 +461,7 @@ async fn the_first_modules_error_stops_the_second() {
     }
 }
 
+mod added_module;
 mod federation_and_v3;
 mod sns;
 mod sqs;

@@ -109,13 +109,20 @@ pub fn run_with(mut c: Command, dir: &Path) -> Run {
     Run::from(out, dir)
 }
 
-/// Every file below `dir` (relative path → bytes), `target/` left out.
+/// Every file below `dir` (relative path → bytes), `target/` left out; a
+/// symbolic link is not followed, and stands for `-> TARGET`.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
             let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
+            if entry.file_type().unwrap().is_symlink() {
+                let target = std::fs::read_link(&path).unwrap();
+                out.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    format!("-> {}", target.display()).into_bytes(),
+                );
+            } else if entry.file_type().unwrap().is_dir() {
                 if entry.file_name() != "target" {
                     walk(root, &path, out);
                 }
