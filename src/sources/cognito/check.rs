@@ -5,13 +5,13 @@
 use std::collections::BTreeSet;
 
 use super::event::CognitoEvent;
-use super::modules::{SettingProblem, check_setting};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::toml_string_literal;
 use crate::model::names::snake;
 use crate::model::{Resource, Target};
-use crate::scaffold::catalog;
+use crate::scaffold::{Setting, catalog};
+use crate::settings;
 use crate::sources::Site;
 use crate::workspace::{Member, TriggerMeta, Workspace};
 
@@ -68,6 +68,31 @@ fn check_required_attributes(d: &mut Diagnostics, ws: &Workspace, m: &Member, t:
                 );
             }
         }
+    }
+}
+
+/// Why a module setting's value would not do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingProblem {
+    /// Required, and not set: the module fails at start.
+    Missing,
+    /// Its validator refuses it (the reason).
+    Invalid(String),
+}
+
+/// Does `value` (`None`: not set) do for setting `s`? Present when
+/// required, and parseable by its validator; an empty value of an optional
+/// setting means none, as in the questions. The one check of `--set`, the
+/// values `new` writes and `check`.
+pub fn check_setting(s: &Setting, value: Option<&str>) -> Result<(), SettingProblem> {
+    match value {
+        None if s.required => Err(SettingProblem::Missing),
+        None => Ok(()),
+        Some("") if !s.required => Ok(()),
+        Some(v) => match &s.validate {
+            Some(validator) => settings::validate(validator, v).map_err(SettingProblem::Invalid),
+            None => Ok(()),
+        },
     }
 }
 

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::check::{SettingProblem, check_setting};
 use super::event::{CognitoEvent, CognitoOptions, TokenVersion};
 use super::sample::{CognitoUser, ProviderType, SAMPLE_PROVIDERS, cognito as cognito_event};
 use crate::errors::{CargoResult, user_error};
@@ -19,7 +20,6 @@ use crate::model::suggest::{closest, did_you_mean};
 use crate::model::{Binding, FieldValue, Resource, Source, Target, quoted};
 use crate::plan::Plan;
 use crate::scaffold::{ModuleScaffold, Setting, catalog};
-use crate::settings;
 use crate::sources::binding::{self, Resolved};
 use crate::sources::draft::{self, CrateDraft, NewOptions, Planned, Status};
 use crate::sources::{SourceSpec as _, rules};
@@ -299,31 +299,6 @@ impl CrateContext {
 
 /// Environment settings to write, and notes to print.
 type ModuleSettings = (Vec<(String, String)>, Vec<String>);
-
-/// Why a module setting's value would not do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SettingProblem {
-    /// Required, and not set: the module fails at start.
-    Missing,
-    /// Its validator refuses it (the reason).
-    Invalid(String),
-}
-
-/// Does `value` (`None`: not set) do for setting `s`? Present when
-/// required, and parseable by its validator; an empty value of an optional
-/// setting means none, as in the questions. The one check of `--set`, the
-/// values `new` writes and `check`.
-pub fn check_setting(s: &Setting, value: Option<&str>) -> Result<(), SettingProblem> {
-    match value {
-        None if s.required => Err(SettingProblem::Missing),
-        None => Ok(()),
-        Some("") if !s.required => Ok(()),
-        Some(v) => match &s.validate {
-            Some(validator) => settings::validate(validator, v).map_err(SettingProblem::Invalid),
-            None => Ok(()),
-        },
-    }
-}
 
 /// `--set ENV=…` of a secret: refused, with where it goes instead.
 fn secret_given(s: &Setting) -> anyhow::Error {

@@ -302,24 +302,6 @@ fn cognito_secret_for_a_module_that_runs() {
         .code(101);
 }
 
-/// A setting of a module that runs already would change nothing.
-#[test]
-fn cognito_setting_for_a_module_that_runs() {
-    captcha(case!())
-        .run(&[
-            "new",
-            "--source",
-            "cognito",
-            "--capability",
-            "captcha",
-            "--user-pool",
-            "p",
-            "--set",
-            "RECAPTCHA_HOSTNAME=example.com",
-        ])
-        .code(101);
-}
-
 /// `NAME` and `--path` for an event whose crate exists are not used, and
 /// `new` says so.
 #[test]

@@ -44,7 +44,7 @@ fn new_asks_for_inbound_federation_and_its_modules_settings() {
     );
     answer(&mut p, "Which user pool?", ENTER); // Declare a new one
     answer(&mut p, "Name of the new cognito-user-pool", &format!("partners{ENTER}"));
-    answer(&mut p, "edit the module now?", &format!("n{ENTER}"));
+    answer(&mut p, "Do you want to edit", &format!("n{ENTER}"));
     let (out, code) = finish(p);
     assert_eq!(code, 0, "{out}");
     let manifest = support::read(ws, "triggers/partners-inbound-federation/Cargo.toml");

@@ -64,6 +64,28 @@ mod tests {
             let event: Event = serde_json::from_str(json).unwrap_or_else(|e| panic!("{source}: {e}"));
             let again: Event = serde_json::from_str(&serde_json::to_string(&event).unwrap()).unwrap();
             assert_eq!(event, again, "{source}");
+            // The types in `src/event.rs` keep every field of the sample.
+            let original: serde_json::Value = serde_json::from_str(json).unwrap();
+            let written = serde_json::to_value(&event).unwrap();
+            if let Err(path) = contained(&original, &written, "") {
+                panic!("{source}: {path} is lost by `Event`");
+            }
+        }
+    }
+
+    /// Every field of `a` is in `b` with the same value.
+    fn contained(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Result<(), String> {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => x.iter().try_for_each(|(k, v)| {
+                let at = format!("{path}.{k}");
+                contained(v, y.get(k).ok_or_else(|| at.clone())?, &at)
+            }),
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                x.iter().zip(y).enumerate().try_for_each(|(i, (v, w))| contained(v, w, &format!("{path}[{i}]")))
+            }
+            _ if a == b => Ok(()),
+            _ => Err(path.to_string()),
         }
     }
 

@@ -60,8 +60,21 @@ mod tests {
         }
     }
 
+    /// `src/modules/mod.rs` runs the modules that Cargo.toml declares, in
+    /// its order (`cargo trigger new … --module` keeps them in step).
     #[test]
     fn the_pipeline_runs_the_declared_modules_in_order() {
-        assert_eq!(modules::Pipeline::ORDER, &["email-deny-list"]);
+        let manifest: toml::Table = include_str!("../Cargo.toml").parse().expect("Cargo.toml is TOML");
+        let declared: Vec<&str> = manifest["package"]["metadata"]["trigger"]["modules"]
+            .as_array()
+            .expect("`[package.metadata.trigger] modules` is a list")
+            .iter()
+            .map(|m| m.as_str().expect("a module name"))
+            .collect();
+        assert_eq!(
+            modules::Pipeline::ORDER,
+            declared.as_slice(),
+            "src/modules/mod.rs must run the modules of `[package.metadata.trigger] modules`, in order"
+        );
     }
 }
