@@ -1400,7 +1400,7 @@ mod tests {
         plan.remove_dir(krate.clone()).unwrap();
         fs::write(krate.join("src/lib.rs"), "changed\n").unwrap();
         assert!(matches!(plan.apply(dir.path()), Err(ApplyError::Conflict(_))));
-        assert_eq!(fs::read_to_string(&krate.join("src/lib.rs")).unwrap(), "changed\n");
+        assert_eq!(fs::read_to_string(krate.join("src/lib.rs")).unwrap(), "changed\n");
     }
 
     #[test]
