@@ -651,11 +651,7 @@ impl Manifest {
             let Some(index) = arr.iter().position(|v| v.as_str().is_some_and(|m| norm(m) == member)) else {
                 continue;
             };
-            let prefix = arr.get(index).and_then(|v| v.decor().prefix()).cloned();
-            arr.remove(index);
-            if let (Some(next), Some(p)) = (arr.get_mut(index), prefix) {
-                next.decor_mut().set_prefix(p);
-            }
+            array_remove(arr, index);
             removed = true;
             if arr.is_empty() && has_package {
                 ws.remove(key);

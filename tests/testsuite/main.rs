@@ -42,6 +42,7 @@ mod newcomer;
 mod patterns;
 mod readme;
 mod remove;
+mod sam_build;
 mod scaffolds;
 mod sns;
 mod unwire;
