@@ -188,11 +188,20 @@ pub fn check_new_binding(
 pub fn retriggering<'t>(ws: &Workspace, t: &'t TriggerMeta, g: &Grant) -> Option<&'t Binding> {
     let spec = t.source.spec();
     let info = spec.resource();
-    let loops: Vec<&str> = spec
-        .retriggering_access()
+    let levels = spec.retriggering_access();
+    // Actions other levels grant too (a queue's `read` and `write` both
+    // have `sqs:GetQueueAttributes`) do not write.
+    let others: Vec<&str> = info
+        .access
+        .iter()
+        .filter(|(l, _)| !levels.contains(l))
+        .flat_map(|(_, actions)| actions.iter().copied())
+        .collect();
+    let loops: Vec<&str> = levels
         .iter()
         .filter_map(|l| info.grant_actions(l))
         .flatten()
+        .filter(|a| !others.contains(a))
         .collect();
     if loops.is_empty() {
         return None;

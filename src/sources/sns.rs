@@ -381,6 +381,14 @@ fn dead_letter_resources(queue_id: &str, topic: &Expr) -> (cfn::Resource, cfn::R
 }
 
 impl SourceSpec for Sns {
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["publish"]
+    }
+
+    fn retrigger_help(&self) -> &'static str {
+        "publish to another topic, or give the subscription a filter policy that leaves out what the function publishes"
+    }
+
     fn source(&self) -> Source {
         Source::Sns
     }

@@ -577,6 +577,14 @@ fn binding_rules(s: &Site<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 impl SourceSpec for Sqs {
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["write", "send"]
+    }
+
+    fn retrigger_help(&self) -> &'static str {
+        "send to another queue, or make the handler recognise and skip the messages it sent itself"
+    }
+
     fn source(&self) -> Source {
         Source::Sqs
     }

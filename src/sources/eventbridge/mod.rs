@@ -323,6 +323,14 @@ fn schedule_never_fires(s: &Site<'_>, sch: &Schedule<'_>, out: &mut Vec<Diagnost
 }
 
 impl SourceSpec for Eventbridge {
+    fn retriggering_access(&self) -> &'static [&'static str] {
+        &["put-events"]
+    }
+
+    fn retrigger_help(&self) -> &'static str {
+        "put the events on another bus, or give them a `source` or `detail-type` the rule's pattern does not match"
+    }
+
     fn source(&self) -> Source {
         Source::Eventbridge
     }

@@ -238,3 +238,51 @@ fn invoke_as_a_newcomer_runs_it() {
         r.stderr
     );
 }
+
+/// Queues, topics and buses loop too: a function allowed to send to the
+/// queue, publish to the topic or put events on the bus that triggers it
+/// is warned of by `grant` and `check`; reading its own queue is not.
+#[test]
+fn queues_topics_and_buses_that_trigger_their_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    support::new(ws, &["--source", "sqs", "--queue", "jobs"]);
+    support::new(ws, &["--source", "sns", "--topic", "news"]);
+    support::new(
+        ws,
+        &[
+            "--source",
+            "eventbridge",
+            "--bus",
+            "orders",
+            "--pattern",
+            r#"{"source": ["acme.orders"]}"#,
+        ],
+    );
+    let loops = |r: &support::Run, krate: &str| r.stderr.contains(&format!("warning: `{krate}` may write to"));
+
+    let r = support::run(
+        ws,
+        &["grant", "jobs-sqs-trigger", "--resource", "jobs", "--access", "read"],
+    )
+    .success();
+    assert!(!loops(&r, "jobs-sqs-trigger"), "{}", r.stderr);
+    support::run(ws, &["revoke", "-q", "jobs-sqs-trigger", "--resource", "jobs"]).success();
+    for (krate, resource, access) in [
+        ("jobs-sqs-trigger", "jobs", "send"),
+        ("news-sns-trigger", "news", "publish"),
+        ("acme-orders-eventbridge-trigger", "orders", "put-events"),
+    ] {
+        let r = support::run(ws, &["grant", krate, "--resource", resource, "--access", access]).success();
+        assert!(loops(&r, krate), "{krate}: {}", r.stderr);
+    }
+    let r = support::run(ws, &["check"]).success();
+    assert!(r.stderr.contains("0 errors, 3 warnings"), "{}", r.stderr);
+    for krate in [
+        "jobs-sqs-trigger",
+        "news-sns-trigger",
+        "acme-orders-eventbridge-trigger",
+    ] {
+        assert!(loops(&r, krate), "{krate}: {}", r.stderr);
+    }
+}
