@@ -3,9 +3,11 @@
 
 A SAM template is translated to CloudFormation by aws-sam-translator (with
 CodeUri replaced by an s3:// placeholder and a managed-policy loader that
-makes no AWS call), then the CloudFormation is linted by cfn-lint. Prints
-every finding; exits 1 if the translator fails or cfn-lint reports an error
-(rule ids starting with E), else 0.
+makes no AWS call), then the CloudFormation is linted by cfn-lint with AWS's
+Serverless Rules appended (cfn-lint-serverless). Prints every finding, the
+Serverless Rules' ones marked `serverless`; exits 1 if the translator fails or
+cfn-lint's own rules report an error (rule ids starting with E), else 0: the
+Serverless Rules' findings are counted apart (their ids start with E too).
 
 Usage: validate_template.py TEMPLATE [--translated OUT.json]
 """
@@ -61,13 +63,26 @@ def main(argv):
     if out:
         with open(out, "w", encoding="utf-8") as f:
             f.write(rendered)
-    matches = lint(rendered, config=ManualArgs(regions=["us-east-1"]))
+    matches = lint(
+        rendered,
+        config=ManualArgs(regions=["us-east-1"], append_rules=["cfn_lint_serverless.rules"]),
+    )
     errors = 0
+    serverless = 0
     for m in matches:
-        print(f"cfn-lint {m.rule.id}: {m.message} ({m.path_string if hasattr(m, 'path_string') else ''})")
+        where = "/".join(str(p) for p in m.path) if getattr(m, "path", None) else ""
+        if type(m.rule).__module__.startswith("cfn_lint_serverless"):
+            serverless += 1
+            print(f"serverless {m.rule.id}: {m.message} ({where})")
+            continue
+        print(f"cfn-lint {m.rule.id}: {m.message} ({where})")
         if m.rule.id.startswith("E"):
             errors += 1
-    print(f"{len(cfn.get('Resources', {}))} resources; {errors} errors, {len(matches) - errors} other findings")
+    others = len(matches) - errors - serverless
+    print(
+        f"{len(cfn.get('Resources', {}))} resources; {errors} errors, {others} other findings, "
+        f"{serverless} serverless findings"
+    )
     return 1 if errors else 0
 
 
