@@ -34,12 +34,23 @@ class NoManagedPolicies:
         return {}
 
 
-def translate(template):
+def with_placeholder_code(template):
     t = copy.deepcopy(template)
     for res in t.get("Resources", {}).values():
         if res.get("Type") == "AWS::Serverless::Function":
             res.setdefault("Properties", {})["CodeUri"] = "s3://placeholder-bucket/function.zip"
-    return transform(t, {}, NoManagedPolicies())
+    return t
+
+
+def translate(template):
+    return transform(with_placeholder_code(template), {}, NoManagedPolicies())
+
+
+SERVERLESS = ManualArgs(regions=["us-east-1"], append_rules=["cfn_lint_serverless.rules"])
+
+
+def is_serverless(match):
+    return type(match.rule).__module__.startswith("cfn_lint_serverless")
 
 
 def main(argv):
@@ -63,15 +74,20 @@ def main(argv):
     if out:
         with open(out, "w", encoding="utf-8") as f:
             f.write(rendered)
-    matches = lint(
-        rendered,
-        config=ManualArgs(regions=["us-east-1"], append_rules=["cfn_lint_serverless.rules"]),
-    )
+    if "Transform" in template:
+        # cfn-lint's own rules on the translation above; the Serverless Rules
+        # on the SAM template, as `cfn-lint --append-rules` runs them (they
+        # know SAM's events: an SQS event takes no on-failure destination).
+        matches = lint(rendered, config=ManualArgs(regions=["us-east-1"]))
+        sam = json.dumps(with_placeholder_code(template), indent=1, sort_keys=True)
+        matches += [m for m in lint(sam, config=SERVERLESS) if is_serverless(m)]
+    else:
+        matches = lint(rendered, config=SERVERLESS)
     errors = 0
     serverless = 0
     for m in matches:
         where = "/".join(str(p) for p in m.path) if getattr(m, "path", None) else ""
-        if type(m.rule).__module__.startswith("cfn_lint_serverless"):
+        if is_serverless(m):
             serverless += 1
             print(f"serverless {m.rule.id}: {m.message} ({where})")
             continue
