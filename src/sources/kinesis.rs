@@ -248,6 +248,12 @@ impl SourceSpec for Kinesis {
             Some(n) => res.prop("ShardCount", n),
             None => res.prop("StreamModeDetails", json!({"StreamMode": "ON_DEMAND"})),
         };
+        // Encrypted at rest with the AWS managed key, which producers and
+        // consumers allowed to use the stream may use without a KMS grant.
+        res.prop(
+            "StreamEncryption",
+            json!({"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
+        );
         let id = resource_id(r);
         let out = json!({"Value": get_att(&id, "Arn"), "Description": format!("Stream `{}`", r.name)});
         (res, out)

@@ -98,7 +98,11 @@ pub fn export(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index:
     f.allow(s.actions, vec![s.arn.clone()]);
     f.allow(&[s.list_action], vec![Expr::lit("*")]);
     let event_name = f.event_name(b, index);
+    // Records that exhaust their retries go to the function's failure
+    // queue rather than vanishing (or blocking the shard until they expire).
+    let on_failure = json!({"OnFailure": {"Destination": f.failure_queue(cx)}});
     let mut props = Map::new();
+    props.insert("DestinationConfig".into(), on_failure);
     if cx.sam() {
         props.insert("Stream".into(), s.arn.into());
         props.extend(mapping_properties(b));
