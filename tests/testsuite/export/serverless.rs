@@ -74,7 +74,13 @@ fn safe_defaults_and_their_overrides() {
         "TodosDynamodbTriggerFailureQueue"
     );
     // Asynchronous triggers get an on-failure destination.
-    for f in ["PhotosS3Trigger", "AlertsSnsTrigger", "AcmeOrdersEventbridgeTrigger", "ScheduleEventbridgeTrigger", "LegacyUploadsS3Trigger"] {
+    for f in [
+        "PhotosS3Trigger",
+        "AlertsSnsTrigger",
+        "AcmeOrdersEventbridgeTrigger",
+        "ScheduleEventbridgeTrigger",
+        "LegacyUploadsS3Trigger",
+    ] {
         let c = &res[format!("{f}Function")]["Properties"]["EventInvokeConfig"];
         assert_eq!(
             c["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0],
