@@ -258,6 +258,10 @@ impl SourceSpec for Dynamodb {
         stream::KEYS
     }
 
+    fn check_binding(&self, settings: &crate::model::Settings) -> Result<(), super::BindingProblem> {
+        stream::check_binding(settings)
+    }
+
     fn describe(&self, b: &Binding) -> String {
         stream::describe(b)
     }
