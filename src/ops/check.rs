@@ -73,17 +73,12 @@ pub fn check(ws: &Workspace) -> CheckReport {
                 .with_help(format!("bind it with `cargo trigger wire {} …`", m.name)),
             );
         }
-        let spec = t.source.spec();
         for b in &t.bindings {
             if let Target::Resource(n) = &b.target {
                 used.insert(n.as_str());
             }
             // A binding key that names a resource (`on-failure`) uses it too.
-            for k in spec.binding_keys().iter().filter(|k| !k.refers_to.is_empty()) {
-                if let Some(n) = b.settings.str(k.key) {
-                    used.insert(n);
-                }
-            }
+            used.extend(crate::sources::binding::named_by_keys(t.source, b));
         }
         t.source.spec().check_crate(ws, m, t, &mut d);
         if let Some(l) = &m.lambda {

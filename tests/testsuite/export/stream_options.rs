@@ -255,3 +255,34 @@ fn options_and_destinations_are_exported_with_least_privilege() {
     );
     assert_eq!(on("sns:Publish"), vec![json!({"Ref": "AlarmsTopic"})]);
 }
+
+#[test]
+fn prune_keeps_a_queue_that_an_on_failure_still_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    std::fs::write(ws.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n").unwrap();
+    run(ws, &["new", "-q", "--source", "sqs", "--queue", "jobs"]).success();
+    run(
+        ws,
+        &[
+            "new",
+            "-q",
+            "--source",
+            "kinesis",
+            "--stream",
+            "clicks",
+            "--on-failure",
+            "jobs",
+        ],
+    )
+    .success();
+    run(ws, &["unwire", "jobs-sqs-trigger", "jobs", "--prune"]).success();
+    assert!(read(ws, "Cargo.toml").contains("[workspace.metadata.trigger.resources.jobs]"));
+    run(ws, &["remove", "jobs-sqs-trigger", "--prune"]).success();
+    assert!(read(ws, "Cargo.toml").contains("[workspace.metadata.trigger.resources.jobs]"));
+    let r = run(ws, &["check"]).success();
+    assert!(!r.stderr.contains("resource `jobs`"), "{}", r.stderr);
+    // The crate that named it was the last: it goes with it.
+    run(ws, &["remove", "clicks-kinesis-trigger", "--prune"]).success();
+    assert!(!read(ws, "Cargo.toml").contains("resources.jobs"));
+}
