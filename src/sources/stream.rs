@@ -213,6 +213,13 @@ fn on_failure(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding) -> Exp
         "sqs:SendMessage"
     };
     f.allow(&[action], vec![arn.clone()]);
+    // A declared queue or topic encrypted with its own KMS key: what
+    // sending to it takes, as a grant to send or publish gets.
+    if let Some(r) = p.resource {
+        let access = if kind == Source::Sns { "publish" } else { "send" };
+        let extra = kind.spec().grant_statements(cx, r, access, f);
+        f.statements.extend(extra);
+    }
     arn
 }
 

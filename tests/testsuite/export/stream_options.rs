@@ -286,3 +286,38 @@ fn prune_keeps_a_queue_that_an_on_failure_still_names() {
     run(ws, &["remove", "clicks-kinesis-trigger", "--prune"]).success();
     assert!(!read(ws, "Cargo.toml").contains("resources.jobs"));
 }
+
+#[test]
+fn a_destination_with_its_own_kms_key_gets_the_key_a_sender_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = []\n\n[workspace.metadata.trigger.resources.failed]\ntype = \"sqs-queue\"\nkms-key-arn = \"{key}\"\n"),
+    )
+    .unwrap();
+    run(
+        ws,
+        &[
+            "new",
+            "-q",
+            "--source",
+            "dynamodb",
+            "--table",
+            "todos",
+            "--on-failure",
+            "failed",
+        ],
+    )
+    .success();
+    run(ws, &["export", "--format", "cloudformation", "-o", "cfn.json"]).success();
+    support::validate_template(&ws.join("cfn.json"));
+    let cfn: Value = serde_json::from_str(&read(ws, "cfn.json")).unwrap();
+    let on_key: Vec<Value> = statements(&cfn)
+        .into_iter()
+        .filter(|s| s["Resource"] == key)
+        .map(|s| s["Action"].clone())
+        .collect();
+    assert_eq!(on_key, vec![json!(["kms:GenerateDataKey", "kms:Decrypt"])]);
+}
