@@ -128,3 +128,16 @@ fn safe_defaults_and_their_overrides() {
     let cfg = &cfn["Resources"]["PhotosS3TriggerInvokeConfig"]["Properties"];
     assert_eq!(cfg["Qualifier"], "$LATEST");
 }
+
+/// The workspace with every Cognito event, existing resources and
+/// non-default settings has none either.
+#[test]
+fn the_everything_workspace_has_no_serverless_rules_finding() {
+    let dir = super::everything();
+    let ws = dir.path();
+    for (file, format) in [("template.yaml", "sam"), ("cfn.json", "cloudformation")] {
+        run(ws, &["export", "--format", format, "-o", file]).success();
+        let text = support::validate_template(&ws.join(file));
+        assert_eq!(support::serverless_findings(&text), Vec::<String>::new(), "{file}");
+    }
+}
