@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
-# (a Python virtualenv with aws-sam-translator and cfn-lint, to validate
+# (a Python virtualenv with aws-sam-translator, cfn-lint and AWS's Serverless
+# Rules for cfn-lint, cfn-lint-serverless, to validate
 # exported templates), then runs them. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -136,6 +136,10 @@ pub struct KeySpec {
     pub list_label: Option<&'static str>,
     /// A string key's full check, with its own fix (after `kind`'s).
     pub validate: Option<Validate>,
+    /// A string key whose value, unless it is an ARN, names a declared
+    /// resource of one of these kinds (checked with the workspace's
+    /// resources, as a binding's target is).
+    pub refers_to: &'static [super::ResourceKind],
 }
 
 impl KeySpec {
@@ -150,6 +154,7 @@ impl KeySpec {
             elsewhere: "remove it",
             list_label: None,
             validate: None,
+            refers_to: &[],
         }
     }
 
@@ -185,6 +190,11 @@ impl KeySpec {
 
     pub const fn validate(mut self, f: Validate) -> Self {
         self.validate = Some(f);
+        self
+    }
+
+    pub const fn refers_to(mut self, kinds: &'static [super::ResourceKind]) -> Self {
+        self.refers_to = kinds;
         self
     }
 

@@ -130,6 +130,8 @@ pub fn check(ws: &Workspace) -> CheckReport {
             if let Target::Resource(n) = &b.target {
                 used.insert(n.as_str());
             }
+            // A binding key that names a resource (`on-failure`) uses it too.
+            used.extend(crate::sources::binding::named_by_keys(t.source, b));
         }
         t.source.spec().check_crate(ws, m, t, &mut d);
         old_dependencies(ws, m, t, &mut d);

@@ -122,7 +122,7 @@ fn function(cx: &mut ExportCx<'_>, m: &Member, t: &TriggerMeta) {
         &["logs:CreateLogStream", "logs:PutLogEvents"],
         vec![get_att(&log_id, "Arn")],
     );
-    if lambda.tracing.as_deref() == Some("Active") {
+    if tracing(&lambda) == "Active" {
         // X-Ray has no resource-level permissions.
         f.allow(
             &["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
@@ -133,19 +133,93 @@ fn function(cx: &mut ExportCx<'_>, m: &Member, t: &TriggerMeta) {
         spec.export_binding(cx, &mut f, b, i);
     }
     spec.export_function(cx, &mut f);
+    if f.asynchronous {
+        invoke_config(cx, &mut f);
+    }
+    if !f.dead_letter_rules.is_empty() {
+        failure_queue_policy(cx, &f);
+    }
     for g in &t.permissions {
         grant(cx, &mut f, g);
     }
     role(cx, &f, &lambda);
     let mut log = cfn::Resource::new("AWS::Logs::LogGroup");
-    if let Some(days) = lambda.log_retention {
-        log.prop("RetentionInDays", days);
-    }
+    log.prop(
+        "RetentionInDays",
+        lambda.log_retention.unwrap_or(DEFAULT_LOG_RETENTION_DAYS),
+    );
     cx.add(log_id.clone(), log);
     let function = function_resource(cx, &f, &lambda, &log_id);
     cx.template
         .output(f.id.clone(), f.arn(), format!("Function `{}`", m.name));
     cx.add(f.id.clone(), function);
+}
+
+/// Days a function's logs are kept unless its cargo-lambda
+/// `deploy.log_retention` says otherwise.
+pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
+
+/// The function's X-Ray tracing mode: its cargo-lambda `deploy.tracing`,
+/// else `Active`.
+fn tracing(lambda: &LambdaSettings) -> &str {
+    lambda.tracing.as_deref().unwrap_or("Active")
+}
+
+/// A function a service invokes asynchronously: events that fail every
+/// retry Lambda makes go to its failure queue (SAM's `EventInvokeConfig`,
+/// or an `AWS::Lambda::EventInvokeConfig` on `$LATEST`).
+fn invoke_config(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>) {
+    let destination = f.failure_queue(cx);
+    if cx.sam() {
+        f.invoke_config = Some(json!({
+            "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": destination}},
+        }));
+        return;
+    }
+    cx.add(
+        format!("{}InvokeConfig", f.logical()),
+        cfn::Resource::with_properties(
+            "AWS::Lambda::EventInvokeConfig",
+            json!({
+                "FunctionName": f.arn(),
+                "Qualifier": "$LATEST",
+                "DestinationConfig": {"OnFailure": {"Destination": destination}},
+            }),
+        ),
+    );
+}
+
+/// Only the function's EventBridge rules may send to its failure queue
+/// (their targets' dead-letter queue).
+fn failure_queue_policy(cx: &mut ExportCx<'_>, f: &FunctionCx<'_>) {
+    let queue = format!("{}FailureQueue", f.logical());
+    cx.add(
+        format!("{queue}Policy"),
+        cfn::Resource::with_properties(
+            "AWS::SQS::QueuePolicy",
+            json!({
+                "Queues": [ref_(&queue)],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Principal": {"Service": "events.amazonaws.com"},
+                        "Action": "sqs:SendMessage",
+                        "Resource": get_att(&queue, "Arn"),
+                        "Condition": {"ArnEquals": {"aws:SourceArn": f.dead_letter_rules}},
+                    }],
+                },
+            }),
+        ),
+    );
+}
+
+/// Serverless Rule WS1004 (a function's log group has a retention) is met,
+/// but the rule only finds log groups named `/aws/lambda/<function>`: the
+/// function's own log group is named by its `LoggingConfig` (naming it
+/// after the function would make a cycle through the role's log statement).
+fn own_log_group_exception() -> Value {
+    json!({"config": {"ignore_checks": ["WS1004"]}})
 }
 
 /// A grant (`cargo trigger grant`): its statement, and the resource's name
@@ -243,8 +317,10 @@ fn function_resource(cx: &ExportCx<'_>, f: &FunctionCx<'_>, lambda: &LambdaSetti
             let bin = m.bins.iter().find(|b| **b == m.name).unwrap_or(&m.bins[0]);
             build["BuildProperties"] = json!({"Binary": bin});
         }
+        build["cfn-lint"] = own_log_group_exception();
         r.metadata = Some(build);
     } else {
+        r.metadata = Some(json!({"cfn-lint": own_log_group_exception()}));
         r.prop(
             "Code",
             json!({"S3Bucket": ref_("ArtifactsBucket"), "S3Key": format!("{}/bootstrap.zip", m.name)}),
@@ -261,12 +337,10 @@ fn function_resource(cx: &ExportCx<'_>, f: &FunctionCx<'_>, lambda: &LambdaSetti
     if let Some(d) = &lambda.description {
         r.prop("Description", d.as_str());
     }
-    if let Some(tr) = &lambda.tracing {
-        if sam {
-            r.prop("Tracing", tr.as_str());
-        } else {
-            r.prop("TracingConfig", json!({"Mode": tr}));
-        }
+    if sam {
+        r.prop("Tracing", tracing(lambda));
+    } else {
+        r.prop("TracingConfig", json!({"Mode": tracing(lambda)}));
     }
     if !lambda.layers.is_empty() {
         r.prop("Layers", json!(lambda.layers));
@@ -284,6 +358,9 @@ fn function_resource(cx: &ExportCx<'_>, f: &FunctionCx<'_>, lambda: &LambdaSetti
     }
     if sam && !f.events.is_empty() {
         r.prop("Events", Value::Object(f.events.clone()));
+    }
+    if let Some(c) = &f.invoke_config {
+        r.prop("EventInvokeConfig", c.clone());
     }
     r
 }

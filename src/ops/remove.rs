@@ -33,6 +33,11 @@ fn resources_of(m: &Member) -> BTreeSet<&str> {
             _ => None,
         })
         .chain(t.permissions.iter().filter_map(|g| g.resource.as_deref()))
+        .chain(
+            t.bindings
+                .iter()
+                .flat_map(|b| crate::sources::binding::named_by_keys(t.source, b)),
+        )
         .collect()
 }
 

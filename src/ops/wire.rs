@@ -288,8 +288,15 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
         .filter_map(|&i| trigger.bindings[i].target.resource_name())
         .collect();
     let still_used = |name: &str| {
-        ws.bound_to(name)
-            .any(|(m, i)| !(m.name == member.name && indices.contains(&i)))
+        let kept = |m: &crate::workspace::Member, i: usize| !(m.name == member.name && indices.contains(&i));
+        ws.bound_to(name).any(|(m, i)| kept(m, i))
+            // or named by a kept binding's key (a stream's `on-failure`)
+            || ws.trigger_crates().any(|(m, t)| {
+                t.bindings
+                    .iter()
+                    .enumerate()
+                    .any(|(i, b)| kept(m, i) && binding::named_by_keys(t.source, b).contains(&name))
+            })
     };
     let orphans: Vec<&str> = removed.into_iter().filter(|n| !still_used(n)).collect();
     if opts.prune && !orphans.is_empty() {

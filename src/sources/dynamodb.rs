@@ -276,6 +276,10 @@ impl SourceSpec for Dynamodb {
         stream::KEYS
     }
 
+    fn check_binding(&self, settings: &crate::model::Settings) -> Result<(), super::BindingProblem> {
+        stream::check_binding(settings)
+    }
+
     fn describe(&self, b: &Binding) -> String {
         stream::describe(b)
     }
@@ -474,7 +478,13 @@ impl SourceSpec for Dynamodb {
         res.prop("BillingMode", "PAY_PER_REQUEST")
             .prop("AttributeDefinitions", attrs)
             .prop("KeySchema", keys)
-            .prop("StreamSpecification", json!({"StreamViewType": view_of(Some(r))}));
+            .prop("StreamSpecification", json!({"StreamViewType": view_of(Some(r))}))
+            // Restorable to any second of the last 35 days. (DynamoDB
+            // encrypts every table at rest; no setting needed.)
+            .prop(
+                "PointInTimeRecoverySpecification",
+                json!({"PointInTimeRecoveryEnabled": true}),
+            );
         let out = json!({"Value": ref_(&resource_id(r)), "Description": format!("Table `{}`", r.name)});
         (res, out)
     }

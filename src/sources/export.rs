@@ -209,6 +209,27 @@ pub struct FunctionCx<'a> {
     pub env: Map<String, Value>,
     /// SAM events of the function.
     pub events: Map<String, Value>,
+    /// A binding's service invokes the function asynchronously (S3, SNS,
+    /// EventBridge): the export gives it an `EventInvokeConfig` with an
+    /// on-failure destination.
+    pub asynchronous: bool,
+    /// SAM's `EventInvokeConfig` of the function, when it has one.
+    pub invoke_config: Option<Value>,
+    /// EventBridge rules whose target's dead-letter queue is the failure
+    /// queue: the queue's policy lets exactly them send.
+    pub dead_letter_rules: Vec<Expr>,
+    failure_queue: bool,
+}
+
+/// Days a queue keeps what failed: SQS's most, 14.
+pub const FAILURE_RETENTION_SECONDS: i64 = 1_209_600;
+
+/// Metadata for a queue that is itself where failures end (a dead-letter
+/// queue, a failure destination): AWS's Serverless Rule ES6000 (SQS queues
+/// should have a redrive policy) is deliberately unmet, since redriving the
+/// last stop would lose what it keeps.
+pub fn terminal_queue_metadata() -> Value {
+    json!({"cfn-lint": {"config": {"ignore_checks": ["ES6000"]}}})
 }
 
 impl<'a> FunctionCx<'a> {
@@ -222,7 +243,45 @@ impl<'a> FunctionCx<'a> {
             late_statements: Vec::new(),
             env: lambda.env.iter().map(|(k, v)| (k.clone(), json!(v))).collect(),
             events: Map::new(),
+            asynchronous: false,
+            invoke_config: None,
+            dead_letter_rules: Vec::new(),
+            failure_queue: false,
         }
+    }
+
+    /// The ARN of the function's failure queue: a managed, encrypted SQS
+    /// queue (`PhotosS3TriggerFailureQueue`) that keeps the stream records
+    /// and asynchronous events the function failed on, once their retries
+    /// are spent. Declared on first use, with `sqs:SendMessage` on exactly
+    /// it for the function's role (Lambda sends with that role).
+    pub fn failure_queue(&mut self, cx: &mut ExportCx<'_>) -> Expr {
+        let id = format!("{}FailureQueue", self.logical());
+        if !self.failure_queue {
+            self.failure_queue = true;
+            let mut q = cfn::Resource::with_properties(
+                "AWS::SQS::Queue",
+                json!({"MessageRetentionPeriod": FAILURE_RETENTION_SECONDS, "SqsManagedSseEnabled": true}),
+            );
+            q.metadata = Some(terminal_queue_metadata());
+            cx.add(id.clone(), q);
+            cx.template.output(
+                id.clone(),
+                ref_(&id),
+                format!("What `{}` failed on (its failure destination)", self.member.name),
+            );
+            self.allow(&["sqs:SendMessage"], vec![get_att(&id, "Arn")]);
+        }
+        get_att(&id, "Arn")
+    }
+
+    /// The `DeadLetterConfig` of rule `rule_id`'s target (the function):
+    /// events EventBridge could not deliver go to the failure queue, which
+    /// lets that rule send (SAM names an event's rule `<function id><event>`).
+    pub fn rule_dead_letter(&mut self, cx: &mut ExportCx<'_>, rule_id: &str) -> Value {
+        let queue = self.failure_queue(cx);
+        self.dead_letter_rules.push(get_att(rule_id, "Arn"));
+        json!({"Arn": queue})
     }
 
     /// `PhotosS3Trigger`

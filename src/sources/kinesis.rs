@@ -143,6 +143,10 @@ impl SourceSpec for Kinesis {
         stream::KEYS
     }
 
+    fn check_binding(&self, settings: &crate::model::Settings) -> Result<(), super::BindingProblem> {
+        stream::check_binding(settings)
+    }
+
     fn describe(&self, b: &Binding) -> String {
         stream::describe(b)
     }
@@ -248,6 +252,12 @@ impl SourceSpec for Kinesis {
             Some(n) => res.prop("ShardCount", n),
             None => res.prop("StreamModeDetails", json!({"StreamMode": "ON_DEMAND"})),
         };
+        // Encrypted at rest with the AWS managed key, which producers and
+        // consumers allowed to use the stream may use without a KMS grant.
+        res.prop(
+            "StreamEncryption",
+            json!({"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}),
+        );
         let id = resource_id(r);
         let out = json!({"Value": get_att(&id, "Arn"), "Description": format!("Stream `{}`", r.name)});
         (res, out)

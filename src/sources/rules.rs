@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use super::{CognitoEvent, Site, TokenVersion};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::errors::{CargoResult, user_error};
-use crate::model::{Binding, Grant, Resource, Source, Target, quoted};
+use crate::model::{Binding, Grant, Resource, Source, Target, quoted, quoted_or};
 use crate::workspace::{TriggerMeta, Workspace};
 
 /// What two bindings on one bucket/pool/stream are about: the same
@@ -99,6 +99,66 @@ fn reference(
     }
 }
 
+/// A binding key naming a resource (`on-failure = "failed"`) that is not
+/// declared, or of none of the key's kinds.
+fn key_references(s: &Site<'_>, by_name: &BTreeMap<&str, &Resource>, resources: &[&Resource]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for spec in s
+        .source
+        .spec()
+        .binding_keys()
+        .iter()
+        .filter(|k| !k.refers_to.is_empty())
+    {
+        let Some(name) = s.binding.settings.str(spec.key).filter(|v| !v.starts_with("arn:")) else {
+            continue;
+        };
+        let kinds: Vec<String> = spec.refers_to.iter().map(|k| k.to_string()).collect();
+        let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+        let key = format!("{}.{}", s.key(), spec.key);
+        match by_name.get(name) {
+            Some(r) if spec.refers_to.contains(&r.kind) => {}
+            Some(r) => out.push(
+                Diagnostic::error(
+                    "resource-type",
+                    &s.file,
+                    key,
+                    format!("`{}`'s `{}` is `{name}`, a `{}`", s.crate_name, spec.key, r.kind),
+                )
+                .with_help(format!("name a {} resource, or an ARN", quoted_or(&kinds))),
+            ),
+            None => {
+                let known: Vec<&str> = resources
+                    .iter()
+                    .filter(|r| spec.refers_to.contains(&r.kind))
+                    .map(|r| r.name.as_str())
+                    .collect();
+                let help = if known.is_empty() {
+                    format!(
+                        "declare it: `[workspace.metadata.trigger.resources.{name}]` with `type = \"{}\"`",
+                        kinds[0]
+                    )
+                } else {
+                    format!("declare it, or use one of {}", quoted(&known))
+                };
+                out.push(
+                    Diagnostic::error(
+                        "unknown-resource",
+                        &s.file,
+                        key,
+                        format!(
+                            "`{}`'s `{}` is `{name}`, which is not a declared resource",
+                            s.crate_name, spec.key
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Check the rules over `sites`.
 pub fn check_sites(sites: &[Site<'_>], resources: &[&Resource]) -> Vec<Diagnostic> {
     let by_name: BTreeMap<&str, &Resource> = resources.iter().map(|r| (r.name.as_str(), *r)).collect();
@@ -109,6 +169,7 @@ pub fn check_sites(sites: &[Site<'_>], resources: &[&Resource]) -> Vec<Diagnosti
         {
             out.push(d);
         }
+        out.extend(key_references(s, &by_name, resources));
     }
     // Each source's rules, per physical target, in declaration order.
     let mut groups: Vec<((Source, String), Vec<&Site<'_>>)> = Vec::new();

@@ -420,18 +420,20 @@ fn export_existing(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, p: &Place<'_>,
     });
     let event_name = f.event_name(b, index);
     if cx.sam() {
+        let dead_letter = f.rule_dead_letter(cx, &format!("{}{event_name}", f.id));
         f.events.insert(
             event_name,
-            json!({"Type": "EventBridgeRule", "Properties": {"Pattern": pattern}}),
+            json!({"Type": "EventBridgeRule", "Properties": {"Pattern": pattern, "DeadLetterConfig": dead_letter}}),
         );
         return;
     }
     let rule_id = format!("{}{}Rule", f.logical(), event_name);
+    let dead_letter = f.rule_dead_letter(cx, &rule_id);
     cx.add(
         rule_id.clone(),
         cfn::Resource::with_properties(
             "AWS::Events::Rule",
-            json!({"EventPattern": pattern, "Targets": [{"Arn": f.arn(), "Id": "function"}]}),
+            json!({"EventPattern": pattern, "Targets": [{"Arn": f.arn(), "Id": "function", "DeadLetterConfig": dead_letter}]}),
         ),
     );
     cx.add(
@@ -696,6 +698,8 @@ impl SourceSpec for S3 {
     }
 
     fn export_binding(&self, cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize) {
+        // S3 notifications and EventBridge rules invoke asynchronously.
+        f.asynchronous = true;
         let p = Place::of(cx.ws, &b.target);
         match p.managed() {
             Some(r) => export_managed(cx, f, r, &p, b, index),
@@ -703,7 +707,7 @@ impl SourceSpec for S3 {
         }
     }
 
-    fn export_resource(&self, _cx: &mut ExportCx<'_>, r: &Resource) -> (cfn::Resource, Value) {
+    fn export_resource(&self, cx: &mut ExportCx<'_>, r: &Resource) -> (cfn::Resource, Value) {
         let mut res = cfn::Resource::new("AWS::S3::Bucket");
         res.retain = true;
         res.prop("BucketName", sub(&bucket_name(r)));
@@ -711,7 +715,35 @@ impl SourceSpec for S3 {
             "PublicAccessBlockConfiguration",
             json!({"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}),
         );
-        let out = json!({"Value": ref_(&resource_id(r)), "Description": format!("Bucket `{}`", r.name)});
+        res.prop(
+            "BucketEncryption",
+            json!({"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}),
+        );
+        // Requests without TLS are denied, on the bucket and its objects.
+        let id = resource_id(r);
+        let arn = sub(&format!("arn:${{AWS::Partition}}:s3:::{}", bucket_name(r)));
+        let objects = sub(&format!("arn:${{AWS::Partition}}:s3:::{}/*", bucket_name(r)));
+        cx.add(
+            format!("{id}Policy"),
+            cfn::Resource::with_properties(
+                "AWS::S3::BucketPolicy",
+                json!({
+                    "Bucket": ref_(&id),
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Sid": "DenyInsecureTransport",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [arn, objects],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }],
+                    },
+                }),
+            ),
+        );
+        let out = json!({"Value": ref_(&id), "Description": format!("Bucket `{}`", r.name)});
         (res, out)
     }
 

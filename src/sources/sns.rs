@@ -8,7 +8,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::export::{ExportCx, FunctionCx, GrantExport, Place, resource_id};
+use super::export::{ExportCx, FunctionCx, GrantExport, Place, resource_id, terminal_queue_metadata};
 use super::sample::{EventFlag, EventRequest};
 use super::{BindingProblem, Delivery, NameRule, ResourceInfo, Site, SourceSpec, TargetSpec};
 use crate::diagnostics::Diagnostic;
@@ -356,11 +356,12 @@ fn topic_arn_expr(p: &Place<'_>) -> Expr {
 /// A subscription's dead-letter queue, and the policy that lets the topic
 /// send to it.
 fn dead_letter_resources(queue_id: &str, topic: &Expr) -> (cfn::Resource, cfn::Resource) {
-    let queue = cfn::Resource::with_properties(
+    let mut queue = cfn::Resource::with_properties(
         "AWS::SQS::Queue",
         // Fourteen days, SQS's longest: time to look at what failed.
         json!({"MessageRetentionPeriod": 1_209_600, "SqsManagedSseEnabled": true}),
     );
+    queue.metadata = Some(terminal_queue_metadata());
     let policy = cfn::Resource::with_properties(
         "AWS::SQS::QueuePolicy",
         json!({
@@ -699,6 +700,8 @@ impl SourceSpec for Sns {
     }
 
     fn export_binding(&self, cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize) {
+        // SNS invokes the function asynchronously.
+        f.asynchronous = true;
         let p = Place::of(cx.ws, &b.target);
         let topic = topic_arn_expr(&p);
         let event_name = f.event_name(b, index);

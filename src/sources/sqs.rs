@@ -5,7 +5,7 @@
 use md5::{Digest as _, Md5};
 use serde_json::{Map, Value, json};
 
-use super::export::{ExportCx, FunctionCx, GrantExport, Place, arn_or_att, resource_id};
+use super::export::{ExportCx, FunctionCx, GrantExport, Place, arn_or_att, resource_id, terminal_queue_metadata};
 use super::sample::{EventFlag, EventRequest};
 use super::{NameRule, ResourceInfo, Site, SourceSpec, TargetSpec};
 use crate::diagnostics::Diagnostic;
@@ -810,10 +810,12 @@ impl SourceSpec for Sqs {
             esm.insert("EventSourceArn".into(), arn.into());
             esm.insert("FunctionName".into(), ref_(&f.id).into());
             esm.extend(props);
-            cx.add(
-                format!("{}{}Mapping", f.logical(), event_name),
-                cfn::Resource::with_properties("AWS::Lambda::EventSourceMapping", Value::Object(esm)),
-            );
+            let mut mapping = cfn::Resource::with_properties("AWS::Lambda::EventSourceMapping", Value::Object(esm));
+            // Serverless Rule ES1001 (a mapping's on-failure destination)
+            // does not apply: an SQS mapping takes none, the queue's redrive
+            // policy is where its failures go (SAM's SQS event is exempt).
+            mapping.metadata = Some(json!({"cfn-lint": {"config": {"ignore_checks": ["ES1001"]}}}));
+            cx.add(format!("{}{}Mapping", f.logical(), event_name), mapping);
         }
     }
 
@@ -839,6 +841,7 @@ impl SourceSpec for Sqs {
         }
         dlq.prop("MessageRetentionPeriod", DLQ_RETENTION_SECONDS);
         encrypt(&mut dlq);
+        dlq.metadata = Some(terminal_queue_metadata());
         cx.add(dlq_id.clone(), dlq);
         cx.template.output(
             dlq_id.clone(),

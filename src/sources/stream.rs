@@ -3,9 +3,14 @@
 
 use serde_json::{Map, Value, json};
 
-use super::export::{ExportCx, FunctionCx};
+use super::BindingProblem;
+use super::export::{ExportCx, FunctionCx, Place};
+use super::sns::TOPIC_ARN;
+use super::sqs::QUEUE_ARN;
+use crate::model::arn::Arn;
 use crate::model::cfn::{self, Expr, ref_};
-use crate::model::{Binding, KeyDefault, KeyKind, KeySpec};
+use crate::model::names::is_resource_name;
+use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, ResourceKind, Settings, Source, Target};
 
 pub const STARTING_POSITIONS: &[&str] = &["LATEST", "TRIM_HORIZON"];
 pub const BATCH_SIZE_MAX: i64 = 10_000;
@@ -41,7 +46,87 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec::new("report-batch-item-failures", KeyKind::Bool)
         .flag("Streams and queues: report failed records to Lambda [default: true]")
         .default(KeyDefault::Bool(true)),
+    KeySpec::new(
+        "maximum-retry-attempts",
+        KeyKind::Int {
+            min: -1,
+            max: RETRY_ATTEMPTS_MAX,
+        },
+    )
+    .flag("Streams: retries of a failed batch, -1 (until the records expire) to 10000 [default: -1]")
+    .fix("AWS accepts -1 (retry until the records expire) to 10000 retries"),
+    KeySpec::new(
+        "maximum-record-age-seconds",
+        KeyKind::Int {
+            min: -1,
+            max: RECORD_AGE_MAX,
+        },
+    )
+    .flag("Streams: skip records older than this, -1 (never) or 60 to 604800 seconds [default: -1]")
+    .fix("AWS accepts -1 (no limit) or 60 to 604800 seconds"),
+    KeySpec::new("bisect-batch-on-function-error", KeyKind::Bool)
+        .flag("Streams: split a failed batch in two and retry each half [default: false]"),
+    KeySpec::new(
+        "parallelization-factor",
+        KeyKind::Int {
+            min: 1,
+            max: PARALLELIZATION_MAX,
+        },
+    )
+    .flag("Streams: batches processed at once per shard, 1 to 10 [default: 1]")
+    .fix("AWS accepts 1 to 10 concurrent batches per shard"),
+    KeySpec::new(
+        "on-failure",
+        KeyKind::Str {
+            check: Some(check_on_failure),
+            what: "an on-failure destination",
+        },
+    )
+    .flag("Streams: where records that exhaust their retries go, a declared SQS queue or SNS topic, or an ARN [default: the function's own failure queue]")
+    .fix("name a declared `sqs-queue` or `sns-topic` resource, or give its ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`, `arn:aws:sns:REGION:ACCOUNT:TOPIC`)")
+    .refers_to(&[ResourceKind(Source::Sqs), ResourceKind(Source::Sns)]),
 ];
+
+pub const RETRY_ATTEMPTS_MAX: i64 = 10_000;
+/// A week, the longest a mapping may keep retrying a record.
+pub const RECORD_AGE_MAX: i64 = 604_800;
+/// The shortest record age a mapping may be given, besides -1.
+pub const RECORD_AGE_MIN: i64 = 60;
+pub const PARALLELIZATION_MAX: i64 = 10;
+
+/// `on-failure`: a resource name, or an SQS queue's or SNS topic's ARN.
+fn check_on_failure(v: &str) -> Result<(), String> {
+    if v.starts_with("arn:") {
+        let kind = match v.split(':').nth(2) {
+            Some("sns") => TOPIC_ARN,
+            Some("sqs") => QUEUE_ARN,
+            other => {
+                return Err(format!(
+                    "`{v}` is an ARN of `{}`, not of an SQS queue or SNS topic",
+                    other.unwrap_or_default()
+                ));
+            }
+        };
+        return Arn::parse(v, kind).map(|_| ()).map_err(|e| e.0);
+    }
+    if is_resource_name(v) {
+        Ok(())
+    } else {
+        Err("a declared resource's name starts with a letter and uses letters, digits, `-` and `_`; an ARN starts with `arn:`".into())
+    }
+}
+
+/// What the keys' kinds can't check: a record age of -1 or at least 60 s.
+pub fn check_binding(settings: &Settings) -> Result<(), BindingProblem> {
+    match settings.int("maximum-record-age-seconds") {
+        Some(age) if (0..RECORD_AGE_MIN).contains(&age) => Err(BindingProblem {
+            key: "maximum-record-age-seconds",
+            message: format!("is {age}, but AWS accepts -1 (no limit) or {RECORD_AGE_MIN} to {RECORD_AGE_MAX} seconds"),
+            help: format!("use -1 or at least {RECORD_AGE_MIN}"),
+        }),
+        _ => Ok(()),
+    }
+}
 
 fn position(b: &Binding) -> &str {
     b.settings.str("starting-position").unwrap_or("LATEST")
@@ -90,7 +175,52 @@ fn mapping_properties(b: &Binding) -> Map<String, Value> {
     if b.settings.bool("report-batch-item-failures").unwrap_or(true) {
         props.insert("FunctionResponseTypes".into(), json!(["ReportBatchItemFailures"]));
     }
+    for (key, prop) in [
+        ("maximum-retry-attempts", "MaximumRetryAttempts"),
+        ("maximum-record-age-seconds", "MaximumRecordAgeInSeconds"),
+        ("parallelization-factor", "ParallelizationFactor"),
+    ] {
+        if let Some(v) = b.settings.int(key) {
+            props.insert(prop.into(), json!(v));
+        }
+    }
+    if let Some(v) = b.settings.bool("bisect-batch-on-function-error") {
+        props.insert("BisectBatchOnFunctionError".into(), json!(v));
+    }
     props
+}
+
+/// Where a binding's exhausted records go, with `sqs:SendMessage` or
+/// `sns:Publish` on exactly it: its `on-failure` (a declared queue or
+/// topic, or an ARN), else the function's own failure queue.
+fn on_failure(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding) -> Expr {
+    let Some(v) = b.settings.str("on-failure") else {
+        return f.failure_queue(cx);
+    };
+    let target = match Arn::parse(v, crate::model::arn::ANY) {
+        Ok(a) => Target::Arn(a),
+        Err(_) => Target::Resource(v.to_string()),
+    };
+    let p = Place::of(cx.ws, &target);
+    let (kind, arn) = match (p.resource, &target) {
+        (Some(r), _) => (r.kind.source(), r.kind.source().spec().arn_expr(&p)),
+        (None, Target::Arn(a)) if a.service() == "sns" => (Source::Sns, Expr::lit(a.as_str())),
+        _ => (Source::Sqs, Expr::lit(v)),
+    };
+    let action = if kind == Source::Sns {
+        "sns:Publish"
+    } else {
+        "sqs:SendMessage"
+    };
+    f.allow(&[action], vec![arn.clone()]);
+    // A declared queue or topic encrypted with its own KMS key: what
+    // sending to it takes, as a grant to send or publish gets.
+    if let Some(r) = p.resource {
+        let access = if kind == Source::Sns { "publish" } else { "send" };
+        let extra = kind.spec().grant_statements(cx, r, access, f);
+        f.statements.extend(extra);
+    }
+    arn
 }
 
 /// The event source mapping of one stream binding, and the statements it needs.
@@ -98,7 +228,11 @@ pub fn export(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index:
     f.allow(s.actions, vec![s.arn.clone()]);
     f.allow(&[s.list_action], vec![Expr::lit("*")]);
     let event_name = f.event_name(b, index);
+    // Records that exhaust their retries go to the function's failure
+    // queue rather than vanishing (or blocking the shard until they expire).
+    let on_failure = json!({"OnFailure": {"Destination": on_failure(cx, f, b)}});
     let mut props = Map::new();
+    props.insert("DestinationConfig".into(), on_failure);
     if cx.sam() {
         props.insert("Stream".into(), s.arn.into());
         props.extend(mapping_properties(b));

@@ -63,6 +63,8 @@ pub(super) fn bus(_cx: &mut ExportCx<'_>, r: &Resource) -> (cfn::Resource, Value
 }
 
 pub(super) fn binding(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize) {
+    // Rules and Scheduler invoke the function asynchronously.
+    f.asynchronous = true;
     match kind(b) {
         Kind::Schedule(s) => schedule(cx, f, &s, index),
         Kind::Rule { pattern } => rule(cx, f, b, pattern, index),
@@ -78,7 +80,8 @@ fn rule(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, pattern: &st
         _ => f.event_name(b, index),
     };
     if cx.sam() {
-        let mut props = json!({"Pattern": pattern});
+        let dead_letter = f.rule_dead_letter(cx, &format!("{}{event_name}", f.id));
+        let mut props = json!({"Pattern": pattern, "DeadLetterConfig": dead_letter});
         if let Some(bus) = bus {
             props["EventBusName"] = bus.into();
         }
@@ -87,10 +90,11 @@ fn rule(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, pattern: &st
         return;
     }
     let rule_id = format!("{}{}Rule", f.logical(), event_name);
+    let dead_letter = f.rule_dead_letter(cx, &rule_id);
     let mut props = json!({
         "EventPattern": pattern,
         "State": "ENABLED",
-        "Targets": [{"Arn": f.arn(), "Id": "function"}],
+        "Targets": [{"Arn": f.arn(), "Id": "function", "DeadLetterConfig": dead_letter}],
     });
     if let Some(bus) = bus {
         props["EventBusName"] = bus.into();

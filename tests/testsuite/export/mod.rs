@@ -442,4 +442,6 @@ fn module_permissions_and_secrets_follow_the_scaffold_manifests() {
 }
 
 mod cases;
+mod serverless;
 mod sqs;
+mod stream_options;

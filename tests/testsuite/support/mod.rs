@@ -182,14 +182,16 @@ pub fn python() -> PathBuf {
     let py = venv.join("bin/python");
     assert!(
         py.is_file(),
-        "{} is missing: run ./scripts/test.sh, which installs aws-sam-translator and cfn-lint",
+        "{} is missing: run ./scripts/test.sh, which installs aws-sam-translator, cfn-lint and cfn-lint-serverless",
         py.display()
     );
     py
 }
 
-/// Translate (SAM) and lint a template with AWS's tools; panic with the
-/// findings on an error (a circular dependency included).
+/// Translate (SAM) and lint a template with AWS's tools (cfn-lint with AWS's
+/// Serverless Rules appended); panic with the findings on an error of
+/// cfn-lint's own rules (a circular dependency included). The Serverless
+/// Rules' findings are in the text: [`serverless_findings`].
 #[track_caller]
 pub fn validate_template(template: &Path) -> String {
     let out = Command::new(python())
@@ -210,4 +212,14 @@ pub fn validate_template(template: &Path) -> String {
     );
     assert!(text.contains(" 0 errors"), "{text}");
     text
+}
+
+/// The Serverless Rules' findings (`serverless ES1001: …`) in what
+/// [`validate_template`] printed, as `RULE: message (path)`.
+pub fn serverless_findings(validation: &str) -> Vec<String> {
+    validation
+        .lines()
+        .filter_map(|l| l.strip_prefix("serverless "))
+        .map(str::to_string)
+        .collect()
 }
