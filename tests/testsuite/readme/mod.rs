@@ -79,8 +79,18 @@ fn sh_examples() {
             ran += 1;
         }
     }
-    // The quick start's `new` and the deploy section's `export`.
-    assert_eq!(ran, 2, "the README's sh blocks changed: update this test");
+    // The quick start's `new`, the small app's four lines and the deploy
+    // section's `export`.
+    assert_eq!(ran, 6, "the README's sh blocks changed: update this test");
+    let demo = dir.path().join("target/demo");
+    for krate in ["users-pre-sign-up", "users-post-confirmation", "photo-index"] {
+        assert!(
+            demo.join("triggers").join(krate).join("Cargo.toml").is_file(),
+            "{krate}"
+        );
+    }
+    let template = std::fs::read_to_string(demo.join("template.yaml")).unwrap();
+    assert!(template.contains("UsersPreSignUpFunction"), "{template}");
     assert!(
         dir.path()
             .join("target/demo/triggers/photos-s3-trigger/src/lib.rs")
