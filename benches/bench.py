@@ -80,7 +80,7 @@ def synthetic_workspace(d: Path, n: int):
         shutil.rmtree(d)
     (d / "crates").mkdir(parents=True)
     root = ['[workspace]\nresolver = "3"\nmembers = ["crates/*"]\n']
-    sources = ["s3", "dynamodb", "kinesis", "eventbridge"]
+    sources = ["s3", "dynamodb", "kinesis", "eventbridge", "sqs", "sns"]
     for i in range(n):
         c = d / "crates" / f"m{i:03}"
         (c / "src").mkdir(parents=True)
@@ -89,9 +89,10 @@ def synthetic_workspace(d: Path, n: int):
         if i % 3 == 0:
             src = sources[(i // 3) % len(sources)]
             res = f"r{i:03}"
-            kind = {"s3": "s3-bucket", "dynamodb": "dynamodb-table", "kinesis": "kinesis-stream", "eventbridge": "event-bus"}[src]
+            kind = {"s3": "s3-bucket", "dynamodb": "dynamodb-table", "kinesis": "kinesis-stream", "eventbridge": "event-bus",
+                    "sqs": "sqs-queue", "sns": "sns-topic"}[src]
             root.append(f'\n[workspace.metadata.trigger.resources.{res}]\ntype = "{kind}"\n')
-            key = {"s3": "bucket", "dynamodb": "table", "kinesis": "stream", "eventbridge": "bus"}[src]
+            key = {"s3": "bucket", "dynamodb": "table", "kinesis": "stream", "eventbridge": "bus", "sqs": "queue", "sns": "topic"}[src]
             manifest += f'\n[package.metadata.trigger]\nsource = "{src}"\n\n[[package.metadata.trigger.bindings]]\n{key} = "{res}"\n'
             if src == "eventbridge":
                 # A rule on the bus, and a schedule in a time zone.
@@ -221,6 +222,7 @@ CRATES = [
                                    "--set", "GROUP=customers", "--user-pool", "members"], True),
     ("mail-custom-email-sender", ["--source", "cognito", "--event", "custom-email-sender", "--user-pool", "mail"], True),
     ("jobs-sqs-trigger", ["--source", "sqs", "--queue", "jobs"], False),
+    ("news-sns-trigger", ["--source", "sns", "--topic", "news"], False),
 ]
 
 
@@ -326,6 +328,9 @@ def bench_runtime(tool, ws, builds, quick):
                                                           "--new-image", '{"id": "todo-1", "title": "Write the handler", "done": false}']),
         "clicks-kinesis-trigger": event("kinesis-1000", ["kinesis", "--stream", "clicks", "--records", "1000",
                                                          "--data", '{"id": "evt-1", "action": "click"}']),
+        "jobs-sqs-trigger": event("sqs-1000", ["sqs", "--queue", "jobs", "--records", "1000",
+                                               "--body", '{"id": "job-1", "action": "resize"}']),
+        "news-sns-trigger": event("sns", ["--for", "news-sns-trigger"]),
         "orders-eventbridge-trigger": event("eventbridge", ["--for", "orders-eventbridge-trigger"]),
         "nightly-eventbridge-trigger": event("scheduled", ["--for", "nightly-eventbridge-trigger"]),
     }
