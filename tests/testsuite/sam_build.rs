@@ -27,9 +27,12 @@ fn venv_bin() -> PathBuf {
 }
 
 fn sam_target() -> PathBuf {
-    std::env::var_os("CARGO_TRIGGER_SAM_TARGET")
+    let target = std::env::var_os("CARGO_TRIGGER_SAM_TARGET")
         .map(PathBuf::from)
-        .unwrap_or_else(|| support::shared_target().with_file_name("sam-target"))
+        .unwrap_or_else(|| support::shared_target().with_file_name("sam-target"));
+    // What earlier runs built for their (differently placed) workspaces.
+    support::prune_generated(&target.join("x86_64-unknown-linux-gnu/release"));
+    target
 }
 
 /// Is `path` an x86-64 ELF executable (what Lambda's `provided.al2023`

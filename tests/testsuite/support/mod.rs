@@ -168,9 +168,63 @@ pub fn touch_sources(dir: &Path) {
 /// Where generated crates are built: kept between runs inside cargo's target
 /// dir, so only the first run pays for their dependencies.
 pub fn shared_target() -> PathBuf {
-    std::env::var_os("CARGO_TRIGGER_SCAFFOLD_TARGET")
+    let target = std::env::var_os("CARGO_TRIGGER_SCAFFOLD_TARGET")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-target"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-target"));
+    static PRUNED: std::sync::Once = std::sync::Once::new();
+    PRUNED.call_once(|| prune_generated(&target.join("debug")));
+    target
+}
+
+/// Remove what earlier runs built for generated crates from a profile
+/// folder of a kept target (`debug/`, `x86_64-…/release/`), keeping the
+/// registry crates of `tests/fixtures/generated/Cargo.lock`. Each run
+/// generates its workspaces in new temporary folders, and cargo hashes a
+/// path crate's artifacts by its path, so without this the target would
+/// grow by every run's crates. Called once per test run, before any build.
+pub fn prune_generated(profile: &Path) {
+    let lock = std::fs::read_to_string(fixtures().join("generated/Cargo.lock")).unwrap_or_default();
+    let mut registry: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut name: Option<&str> = None;
+    for line in lock.lines() {
+        if let Some(n) = line.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"'));
+        } else if line.starts_with("source = \"registry+")
+            && let Some(n) = name
+        {
+            registry.insert(n.to_string());
+            registry.insert(n.replace('-', "_"));
+        }
+    }
+    if registry.is_empty() {
+        return;
+    }
+    // `NAME-HASH`, `libNAME-HASH.rlib`, `NAME-HASH.d`: NAME is a registry crate's.
+    let kept = |file: &str| {
+        let stem = file.split('.').next().unwrap_or(file);
+        let Some((crate_name, _hash)) = stem.rsplit_once('-') else {
+            return true;
+        };
+        registry.contains(crate_name) || crate_name.strip_prefix("lib").is_some_and(|n| registry.contains(n))
+    };
+    for sub in ["deps", ".fingerprint", "build"] {
+        let Ok(entries) = std::fs::read_dir(profile.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if !kept(&file) {
+                let p = e.path();
+                let _ = if p.is_dir() {
+                    std::fs::remove_dir_all(&p)
+                } else {
+                    std::fs::remove_file(&p)
+                };
+            }
+        }
+    }
+    // Only path crates are built incrementally.
+    let _ = std::fs::remove_dir_all(profile.join("incremental"));
 }
 
 /// The Python that has aws-sam-translator and cfn-lint (scripts/test.sh
