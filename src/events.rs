@@ -46,6 +46,37 @@ pub fn hex_id(seed: &str, len: usize) -> String {
     out
 }
 
+/// 32 hex digits in a UUID's `8-4-4-4-12` groups.
+pub fn hyphenated(h: &str) -> String {
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// A UUID-shaped id, stable for its seed.
+pub fn uuid(seed: &str) -> String {
+    hyphenated(&hex_id(seed, 32))
+}
+
+/// A UUID-shaped id with a version-4 UUID's fixed digits (`4` and `a`), as
+/// Cognito `sub`s and SQS message ids have, stable for its seed.
+pub fn uuid_v4(seed: &str) -> String {
+    let h = hex_id(seed, 32);
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
 /// Decimal digits, stable for a seed.
 pub fn digits(seed: &str, len: usize) -> String {
     hex_id(seed, len).bytes().map(|b| char::from(b'0' + (b % 10))).collect()

@@ -314,20 +314,10 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
     };
     let lambda = m.lambda.clone().unwrap_or_default();
     let timeout = Duration::from_secs(opts.timeout.or(lambda.timeout.map(u64::from)).unwrap_or(30));
-    let request_id = {
-        let h = format!(
-            "{:032x}",
-            Instant::now().elapsed().as_nanos() ^ u128::from(std::process::id())
-        );
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
-    };
+    let request_id = crate::events::hyphenated(&format!(
+        "{:032x}",
+        Instant::now().elapsed().as_nanos() ^ u128::from(std::process::id())
+    ));
     let arn = format!(
         "arn:aws:lambda:{}:{}:function:{}",
         events::DEFAULT_REGION,

@@ -13,7 +13,7 @@ use super::sample::{EventFlag, EventRequest};
 use super::{BindingProblem, Delivery, NameRule, ResourceInfo, Site, SourceSpec, TargetSpec};
 use crate::diagnostics::Diagnostic;
 use crate::errors::{CargoResult, user_error};
-use crate::events::{DEFAULT_REGION, EPOCH, Origin, hex_id};
+use crate::events::{DEFAULT_REGION, EPOCH, Origin, hex_id, uuid};
 use crate::model::arn::{Arn, ArnKind, KMS_KEY};
 use crate::model::cfn::{self, Expr, Statement, get_att, ref_};
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Settings, Source, Target, quoted_or};
@@ -247,19 +247,6 @@ pub struct Published<'a> {
 
 pub fn topic_arn(topic: &str, origin: &Origin) -> String {
     format!("arn:aws:sns:{}:{}:{topic}", origin.region, origin.account)
-}
-
-/// `8-4-4-4-12` hex digits, stable for a seed.
-fn uuid(seed: &str) -> String {
-    let h = hex_id(seed, 32);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 /// A Lambda SNS event with one record per message, as SNS delivers it.

@@ -10,7 +10,7 @@ use super::sample::{EventFlag, EventRequest};
 use super::{NameRule, ResourceInfo, Site, SourceSpec, TargetSpec};
 use crate::diagnostics::Diagnostic;
 use crate::errors::{CargoResult, user_error};
-use crate::events::{EPOCH, Origin, hex_id};
+use crate::events::{EPOCH, Origin, hex_id, uuid_v4};
 use crate::model::arn::{ArnKind, KMS_KEY};
 use crate::model::cfn::{self, Expr, Statement, get_att, ref_, sub};
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Source, Target};
@@ -268,12 +268,6 @@ fn queue_url(arn: &crate::model::arn::Arn) -> String {
     )
 }
 
-/// A stable UUID-shaped id (a message id) from a seed.
-fn uuid_like(seed: &str) -> String {
-    let h = hex_id(seed, 32);
-    format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..])
-}
-
 fn md5_hex(bytes: &[u8]) -> String {
     Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -420,7 +414,7 @@ pub fn batch(
             }
             attrs.insert("ApproximateFirstReceiveTimestamp".into(), json!((sent + 5).to_string()));
             let mut m = Map::new();
-            m.insert("messageId".into(), json!(uuid_like(&format!("id{seed}"))));
+            m.insert("messageId".into(), json!(uuid_v4(&format!("id{seed}"))));
             m.insert(
                 "receiptHandle".into(),
                 json!(format!("AQEB{}", hex_id(&format!("receipt{seed}"), 64))),

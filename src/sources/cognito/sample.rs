@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::event::{CLIENT_CREDENTIALS, CognitoEvent, TokenVersion};
 use crate::errors::{CargoResult, user_error};
-use crate::events::{DEFAULT_REGION, EPOCH, Origin, digits, hex_id};
+use crate::events::{DEFAULT_REGION, EPOCH, Origin, digits, hex_id, uuid, uuid_v4};
 
 /// Who a Cognito sample event is about.
 #[derive(Clone, Debug)]
@@ -134,17 +134,7 @@ fn provider_answer(user: &CognitoUser, provider_name: &str) -> (String, Value) {
     let mut attributes = Map::new();
     let (subject, claims_at) = match user.provider_type {
         P::Oidc => {
-            let sub = {
-                let h = hex_id(&format!("oidc{}", user.username), 32);
-                format!(
-                    "{}-{}-{}-{}-{}",
-                    &h[0..8],
-                    &h[8..12],
-                    &h[12..16],
-                    &h[16..20],
-                    &h[20..32]
-                )
-            };
+            let sub = uuid(&format!("oidc{}", user.username));
             attributes.insert(
                 "tokenResponse".into(),
                 json!(strings(&[
@@ -383,17 +373,7 @@ pub fn cognito(
     } else {
         user.username.clone()
     };
-    let sub = {
-        let h = hex_id(&format!("sub{}", user.username), 32);
-        format!(
-            "{}-{}-4{}-a{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[13..16],
-            &h[17..20],
-            &h[20..32]
-        )
-    };
+    let sub = uuid_v4(&format!("sub{}", user.username));
     let mut attrs = Map::new();
     attrs.insert("sub".into(), json!(sub));
     attrs.insert("email".into(), json!(user.email));

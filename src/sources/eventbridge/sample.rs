@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Kind, Schedule, bus_name, kind, pattern_json};
 use crate::errors::{CargoResult, user_error};
-use crate::events::{EPOCH, Origin, hex_id, json_object};
+use crate::events::{EPOCH, Origin, hex_id, json_object, uuid};
 use crate::model::names::snake_words;
 use crate::model::{Binding, Target, quoted};
 use crate::pattern::EventPattern;
@@ -67,19 +67,6 @@ fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// A UUID-shaped id, stable for its seed (EventBridge ids are UUIDs).
-fn event_id(seed: &str) -> String {
-    let h = hex_id(seed, 32);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 /// `--time`: an RFC 3339 time, written back in UTC to the second.
 fn parse_time(t: &str) -> CargoResult<String> {
     DateTime::parse_from_rfc3339(t)
@@ -113,7 +100,7 @@ fn rule_event(source: &str, detail_type: &str, detail: Map<String, Value>, origi
 fn set_id(event: &mut Map<String, Value>) {
     event.insert("id".into(), Value::String(String::new()));
     let seed = serde_json::to_string(&event).unwrap_or_default();
-    event.insert("id".into(), Value::String(event_id(&seed)));
+    event.insert("id".into(), Value::String(uuid(&seed)));
 }
 
 /// What a schedule hands the function: an EventBridge-shaped `Scheduled
