@@ -343,17 +343,6 @@ impl Workspace {
 }
 
 impl Workspace {
-    /// Trigger crates bound to `resource` (by name).
-    pub fn bound_to<'a>(&'a self, resource: &'a str) -> impl Iterator<Item = (&'a Member, usize)> + 'a {
-        self.trigger_crates().flat_map(move |(m, t)| {
-            t.bindings
-                .iter()
-                .enumerate()
-                .filter(move |(_, b)| matches!(&b.target, crate::model::Target::Resource(r) if r == resource))
-                .map(move |(i, _)| (m, i))
-        })
-    }
-
     /// The model for a folder with no Cargo.toml yet (`new` makes one).
     pub fn empty(dir: &Path) -> Workspace {
         Workspace {

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::version;
-use crate::model::{Target, check_action, quoted_or};
+use crate::model::{check_action, quoted_or};
 use crate::scaffold::catalog;
 use crate::sources::rules;
 use crate::workspace::{Member, TriggerMeta, Workspace};
@@ -127,11 +127,7 @@ pub fn check(ws: &Workspace) -> CheckReport {
             );
         }
         for b in &t.bindings {
-            if let Target::Resource(n) = &b.target {
-                used.insert(n.as_str());
-            }
-            // A binding key that names a resource (`on-failure`) uses it too.
-            used.extend(crate::sources::binding::named_by_keys(t.source, b));
+            used.extend(crate::sources::binding::resources_named(t.source, b));
         }
         t.source.spec().check_crate(ws, m, t, &mut d);
         old_dependencies(ws, m, t, &mut d);

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use crate::errors::{CargoResult, user_error};
 use crate::manifest::{Manifest, RESOURCES};
-use crate::model::Target;
 use crate::plan::Plan;
 use crate::scaffold::catalog;
 use crate::sources::draft::{Planned, Status};
@@ -28,16 +27,8 @@ fn resources_of(m: &Member) -> BTreeSet<&str> {
     };
     t.bindings
         .iter()
-        .filter_map(|b| match &b.target {
-            Target::Resource(n) => Some(n.as_str()),
-            _ => None,
-        })
+        .flat_map(|b| crate::sources::binding::resources_named(t.source, b))
         .chain(t.permissions.iter().filter_map(|g| g.resource.as_deref()))
-        .chain(
-            t.bindings
-                .iter()
-                .flat_map(|b| crate::sources::binding::named_by_keys(t.source, b)),
-        )
         .collect()
 }
 

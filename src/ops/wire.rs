@@ -287,16 +287,16 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
         .iter()
         .filter_map(|&i| trigger.bindings[i].target.resource_name())
         .collect();
+    // Bound to, or named by a key of (a stream's `on-failure`), a binding
+    // that stays.
     let still_used = |name: &str| {
         let kept = |m: &crate::workspace::Member, i: usize| !(m.name == member.name && indices.contains(&i));
-        ws.bound_to(name).any(|(m, i)| kept(m, i))
-            // or named by a kept binding's key (a stream's `on-failure`)
-            || ws.trigger_crates().any(|(m, t)| {
-                t.bindings
-                    .iter()
-                    .enumerate()
-                    .any(|(i, b)| kept(m, i) && binding::named_by_keys(t.source, b).contains(&name))
-            })
+        ws.trigger_crates().any(|(m, t)| {
+            t.bindings
+                .iter()
+                .enumerate()
+                .any(|(i, b)| kept(m, i) && binding::resources_named(t.source, b).contains(&name))
+        })
     };
     let orphans: Vec<&str> = removed.into_iter().filter(|n| !still_used(n)).collect();
     if opts.prune && !orphans.is_empty() {

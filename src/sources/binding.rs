@@ -59,21 +59,22 @@ impl BindingRequest {
     }
 }
 
-/// Every key with a flag, once (sources share some, e.g. the stream keys),
-/// of bindings or (`resource`) of resources.
-/// The declared resources a binding's keys name besides its target (a
-/// stream's `on-failure` queue): keys with `refers_to`, unless an ARN.
-pub fn named_by_keys(source: Source, b: &Binding) -> Vec<&str> {
-    source
+/// The declared resources a binding uses: its target, and those its keys
+/// name (a stream's `on-failure` queue: keys with `refers_to`, unless an
+/// ARN).
+pub fn resources_named(source: Source, b: &Binding) -> Vec<&str> {
+    let by_keys = source
         .spec()
         .binding_keys()
         .iter()
         .filter(|k| !k.refers_to.is_empty())
         .filter_map(|k| b.settings.str(k.key))
-        .filter(|v| !v.starts_with("arn:"))
-        .collect()
+        .filter(|v| !v.starts_with("arn:"));
+    b.target.resource_name().into_iter().chain(by_keys).collect()
 }
 
+/// Every key with a flag, once (sources share some, e.g. the stream keys),
+/// of bindings or (`resource`) of resources.
 pub fn flagged(resource: bool) -> Vec<&'static KeySpec> {
     let mut out: Vec<&'static KeySpec> = Vec::new();
     for s in crate::sources::all() {
