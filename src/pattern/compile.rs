@@ -797,24 +797,11 @@ impl Obj {
 mod tests {
     use super::*;
 
+    /// EventBridge's, with a shorter example.
     fn dialect() -> Dialect {
         Dialect {
-            kind: "event pattern",
-            service: "EventBridge",
-            described: "an EventBridge event pattern",
-            prefix_ignore_case: true,
-            suffix_ignore_case: true,
-            wildcard: true,
-            cidr: true,
-            anything_but_prefix: true,
-            anything_but_suffix: true,
-            anything_but_ignore_case: true,
-            anything_but_wildcard: true,
-            numeric_limit: 5.0e9,
-            numeric_limit_text: "-5.0e9 to 5.0e9",
-            numeric_decimals: 6,
-            no_nesting: None,
             example: r#"{"source": ["aws.ec2"]}"#,
+            ..crate::pattern::EVENTBRIDGE
         }
     }
 
