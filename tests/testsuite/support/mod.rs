@@ -183,17 +183,18 @@ pub fn shared_target() -> PathBuf {
 /// path crate's artifacts by its path, so without this the target would
 /// grow by every run's crates. Called once per test run, before any build.
 pub fn prune_generated(profile: &Path) {
-    let lock = std::fs::read_to_string(fixtures().join("generated/Cargo.lock")).unwrap_or_default();
+    let lock: toml_edit::DocumentMut = read(&fixtures(), "generated/Cargo.lock")
+        .parse()
+        .expect("the generated lockfile is TOML");
     let mut registry: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    let mut name: Option<&str> = None;
-    for line in lock.lines() {
-        if let Some(n) = line.strip_prefix("name = ") {
-            name = Some(n.trim_matches('"'));
-        } else if line.starts_with("source = \"registry+")
-            && let Some(n) = name
-        {
-            registry.insert(n.to_string());
-            registry.insert(n.replace('-', "_"));
+    for p in lock["package"].as_array_of_tables().into_iter().flatten() {
+        let from_registry = p
+            .get("source")
+            .and_then(|s| s.as_str())
+            .is_some_and(|s| s.starts_with("registry+"));
+        if let (Some(name), true) = (p.get("name").and_then(|n| n.as_str()), from_registry) {
+            registry.insert(name.to_string());
+            registry.insert(name.replace('-', "_"));
         }
     }
     if registry.is_empty() {
