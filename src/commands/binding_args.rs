@@ -74,9 +74,10 @@ impl TypedValueParser for Choice {
 
 /// The flag for a key: `--prefix <PREFIX>`, `--stream-view <VIEW>`.
 pub fn key_arg(k: &'static KeySpec) -> Arg {
-    let word = k.key.rsplit('-').next().unwrap_or(k.key).to_ascii_uppercase();
+    let long = k.long_name();
+    let word = long.rsplit('-').next().unwrap_or(long).to_ascii_uppercase();
     let arg = Arg::new(k.key)
-        .long(k.key)
+        .long(long)
         .help(k.flag.unwrap_or_default())
         .required(false);
     match k.kind {
@@ -90,6 +91,7 @@ pub fn key_arg(k: &'static KeySpec) -> Arg {
             .num_args(0..=1)
             .default_missing_value("true"),
         KeyKind::Choice(c) => arg.value_name(word).value_parser(Choice(c)),
+        KeyKind::List { .. } if k.repeated() => arg.value_name(word).action(ArgAction::Append),
         KeyKind::List { choices, .. } => arg
             .value_name(word)
             .value_delimiter(',')

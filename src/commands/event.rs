@@ -1,10 +1,10 @@
 use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 
 use super::{Context, parse_source};
-use crate::errors::{CargoResult, CliResult};
+use crate::errors::{CargoResult, CliResult, user_error};
 use crate::metadata;
 use crate::model::Source;
-use crate::ops::event::{EventOptions, generate};
+use crate::ops::event::{EventOptions, delivered, generate};
 use crate::shell::Shell;
 use crate::sources::{self, sample::EventFlags};
 use crate::workspace::Located;
@@ -116,7 +116,27 @@ pub fn exec(args: EventArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     } else {
         None
     };
-    let event = generate(ws.as_ref(), &opts)?;
+    let mut event = generate(ws.as_ref(), &opts)?;
+    // As the crate's bindings would deliver it: records that a filter drops
+    // are left out, each with the reason.
+    if let (Some(ws), Some(name)) = (&ws, &opts.for_crate) {
+        let (_, t) = ws.require_trigger(name, "pass `--source` and the event's fields instead of `--for`")?;
+        match delivered(ws, t, event) {
+            Ok((e, notes)) => {
+                for n in notes {
+                    shell.warn(n);
+                }
+                event = e;
+            }
+            Err(reasons) => {
+                return Err(user_error(
+                    format!("`{name}`'s bindings would not deliver this event: {}", reasons.join("; ")),
+                    "give the sample fields the filter matches (see `cargo trigger event --help`), or change the binding's filter",
+                )
+                .into());
+            }
+        }
+    }
     let mut text = serde_json::to_string_pretty(&event).map_err(anyhow::Error::from)?;
     text.push('\n');
     shell.out(&text);

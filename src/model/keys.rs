@@ -84,7 +84,8 @@ pub enum KeyKind {
     Bool,
     /// One of these (as written in Cargo.toml; flags take them in any case).
     Choice(&'static [&'static str]),
-    /// A non-empty list of these.
+    /// A non-empty list of these; with no `choices`, of any strings (the
+    /// flag is then repeated, one item each, as values may hold commas).
     List {
         choices: &'static [&'static str],
         /// "an S3 event type", for messages.
@@ -140,6 +141,9 @@ pub struct KeySpec {
     /// resource of one of these kinds (checked with the workspace's
     /// resources, as a binding's target is).
     pub refers_to: &'static [super::ResourceKind],
+    /// The flag's name when it is not the key (`--filter` for `filters`,
+    /// a list given one item per flag).
+    pub long: Option<&'static str>,
 }
 
 impl KeySpec {
@@ -155,7 +159,27 @@ impl KeySpec {
             list_label: None,
             validate: None,
             refers_to: &[],
+            long: None,
         }
+    }
+
+    /// Name the flag `--LONG` rather than after the key.
+    pub const fn long(mut self, long: &'static str) -> Self {
+        self.long = Some(long);
+        self
+    }
+
+    /// The flag's name without dashes (`batch-size`, `filter`).
+    pub fn long_name(&self) -> &'static str {
+        match self.long {
+            Some(l) => l,
+            None => self.key,
+        }
+    }
+
+    /// A list of free strings: its flag is repeated, one item each.
+    pub fn repeated(&self) -> bool {
+        matches!(self.kind, KeyKind::List { choices: [], .. })
     }
 
     pub const fn flag(mut self, help: &'static str) -> Self {
@@ -200,7 +224,7 @@ impl KeySpec {
 
     /// `--batch-size`
     pub fn flag_name(&self) -> String {
-        format!("--{}", self.key)
+        format!("--{}", self.long_name())
     }
 
     /// The values a choice or list key takes.

@@ -128,3 +128,27 @@ fn check_kind(source: Source, kind: Option<&str>, krate: Option<&CrateSample<'_>
         help,
     ))
 }
+
+/// What the crate's bindings would deliver of `event` (AWS filters before
+/// invoking): the first binding that delivers it, with its notes (records
+/// dropped), or every binding's reason for delivering nothing.
+pub fn delivered(
+    ws: &Workspace,
+    t: &crate::workspace::TriggerMeta,
+    event: serde_json::Value,
+) -> Result<(serde_json::Value, Vec<String>), Vec<String>> {
+    if t.bindings.is_empty() {
+        return Ok((event, Vec::new()));
+    }
+    let spec = t.source.spec();
+    let mut reasons = Vec::new();
+    for b in &t.bindings {
+        let r = b.target.resource_name().and_then(|n| ws.resource(n));
+        let d = spec.deliver(b, r, event.clone());
+        match d.event {
+            Some(e) => return Ok((e, d.notes)),
+            None => reasons.extend(d.notes),
+        }
+    }
+    Err(reasons)
+}

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 
 use crate::errors::{CargoResult, user_error};
 use crate::events;
-use crate::ops::event::{EventOptions, generate};
+use crate::ops::event::{EventOptions, delivered, generate};
 use crate::runtime_api::{Invocation, Outcome, RuntimeApi};
 use crate::shell::Shell;
 use crate::workspace::{Member, Workspace};
@@ -52,30 +52,6 @@ pub struct Timing {
     pub start_to_response_ms: f64,
     /// From handing out the event to receiving the response: the handler.
     pub event_to_response_ms: f64,
-}
-
-/// What the crate's bindings would deliver of `event` (AWS filters before
-/// invoking): the first binding that delivers it, with its notes (records
-/// dropped), or every binding's reason for delivering nothing.
-fn delivered(
-    ws: &Workspace,
-    t: &crate::workspace::TriggerMeta,
-    event: serde_json::Value,
-) -> Result<(serde_json::Value, Vec<String>), Vec<String>> {
-    if t.bindings.is_empty() {
-        return Ok((event, Vec::new()));
-    }
-    let spec = t.source.spec();
-    let mut reasons = Vec::new();
-    for b in &t.bindings {
-        let r = b.target.resource_name().and_then(|n| ws.resource(n));
-        let d = spec.deliver(b, r, event.clone());
-        match d.event {
-            Some(e) => return Ok((e, d.notes)),
-            None => reasons.extend(d.notes),
-        }
-    }
-    Err(reasons)
 }
 
 pub enum InvokeResult {

@@ -115,8 +115,12 @@ impl BindingRequest {
             out.push(("--arn".into(), a.clone()));
         }
         for k in flagged(false) {
-            if let Some(v) = self.setting(k.key) {
-                out.push((k.flag_name(), v.to_string()));
+            match self.setting(k.key) {
+                Some(FieldValue::List(items)) if k.repeated() => {
+                    out.extend(items.iter().map(|i| (k.flag_name(), i.clone())));
+                }
+                Some(v) => out.push((k.flag_name(), v.to_string())),
+                None => {}
             }
         }
         if let Some(n) = &self.resource_name {
@@ -140,6 +144,14 @@ fn elsewhere(key: &str, resource: bool) -> &'static str {
         .map_or("remove it", |k| k.elsewhere)
 }
 
+/// The flag of binding key `key` (`--filter` for `filters`).
+pub fn flag_of(key: &str) -> String {
+    flagged(false)
+        .into_iter()
+        .find(|k| k.key == key)
+        .map_or_else(|| format!("--{key}"), |k| k.flag_name())
+}
+
 /// Refuse flags that do not apply to `source`.
 fn check_flags(req: &BindingRequest, source: Source) -> CargoResult<()> {
     let own = source.binding_key();
@@ -158,7 +170,7 @@ fn check_flags(req: &BindingRequest, source: Source) -> CargoResult<()> {
     {
         if !known.iter().any(|s| s.key == key) {
             return Err(user_error(
-                format!("`--{key}` does not apply to a `{source}` trigger"),
+                format!("`{}` does not apply to a `{source}` trigger", flag_of(key)),
                 elsewhere(key, resource),
             ));
         }
@@ -345,7 +357,7 @@ pub fn resolve(
     source
         .spec()
         .check_binding(&settings)
-        .map_err(|p| user_error(format!("`--{}`: {}", p.key, p.message), p.help))?;
+        .map_err(|p| user_error(format!("`{}`: {}", flag_of(p.key), p.message), p.help))?;
     let own = source.binding_key();
     let kind = source.resource_kind();
     let (target, new_resource) = match (req.arn.as_deref(), req.targets.first()) {

@@ -13,6 +13,7 @@ use crate::events::{EPOCH, Origin, hex_id, json_object};
 use crate::model::arn::ArnKind;
 use crate::model::cfn::{self, Expr, get_att, ref_};
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Source, Target};
+use crate::pattern::RecordSource;
 use crate::scaffold::{CrateScaffold, SampleSpec, catalog};
 
 pub struct Dynamodb;
@@ -277,7 +278,12 @@ impl SourceSpec for Dynamodb {
     }
 
     fn check_binding(&self, settings: &crate::model::Settings) -> Result<(), super::BindingProblem> {
-        stream::check_binding(settings)
+        stream::check_binding(settings, RecordSource::DynamoDb)
+    }
+
+    /// The mapping's filter criteria drop the records they don't match.
+    fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
+        super::filters::deliver(b, RecordSource::DynamoDb, "table", event)
     }
 
     fn describe(&self, b: &Binding) -> String {

@@ -13,6 +13,7 @@ use crate::events::{EPOCH, Origin};
 use crate::model::arn::ArnKind;
 use crate::model::cfn::{self, Expr, get_att};
 use crate::model::{Binding, KeyKind, KeySpec, Resource, Source, Target};
+use crate::pattern::RecordSource;
 use crate::scaffold::{CrateScaffold, SampleSpec};
 
 pub struct Kinesis;
@@ -144,7 +145,12 @@ impl SourceSpec for Kinesis {
     }
 
     fn check_binding(&self, settings: &crate::model::Settings) -> Result<(), super::BindingProblem> {
-        stream::check_binding(settings)
+        stream::check_binding(settings, RecordSource::Kinesis)
+    }
+
+    /// The mapping's filter criteria drop the records they don't match.
+    fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
+        super::filters::deliver(b, RecordSource::Kinesis, "stream", event)
     }
 
     fn describe(&self, b: &Binding) -> String {

@@ -13,6 +13,7 @@ pub mod draft;
 pub mod dynamodb;
 pub mod eventbridge;
 pub mod export;
+pub mod filters;
 pub mod kinesis;
 pub mod rules;
 pub mod s3;

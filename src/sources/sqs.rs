@@ -13,7 +13,8 @@ use crate::errors::{CargoResult, user_error};
 use crate::events::{EPOCH, Origin, hex_id, uuid_v4};
 use crate::model::arn::{ArnKind, KMS_KEY};
 use crate::model::cfn::{self, Expr, Statement, get_att, ref_, sub};
-use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Source, Target};
+use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Settings, Source, Target};
+use crate::pattern::RecordSource;
 use crate::scaffold::{CrateScaffold, SampleSpec};
 
 pub struct Sqs;
@@ -87,6 +88,7 @@ const KEYS: &[KeySpec] = &[
     KeySpec::new("report-batch-item-failures", KeyKind::Bool)
         .flag("Streams and queues: report failed records to Lambda [default: true]")
         .default(KeyDefault::Bool(true)),
+    super::filters::FILTERS,
 ];
 
 const RESOURCE_KEYS: &[KeySpec] = &[
@@ -599,7 +601,11 @@ impl SourceSpec for Sqs {
         KEYS
     }
 
-    /// "`jobs`, batches of up to 10, a 5 s window, at most 50 at once"
+    fn check_binding(&self, settings: &Settings) -> Result<(), super::BindingProblem> {
+        super::filters::check(settings, RecordSource::Sqs)
+    }
+
+    /// "`jobs`, batches of up to 10, a 5 s window, at most 50 at once, 1 filter"
     fn describe(&self, b: &Binding) -> String {
         let mut s = format!("`{}`, batches of up to {}", b.target.label(), batch_size(b));
         if window(b) > 0 {
@@ -608,10 +614,11 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             s.push_str(&format!(", at most {c} at once"));
         }
+        s.push_str(&super::filters::described(b));
         s
     }
 
-    /// `jobs[x10]`, `jobs[x100 5s max50]`
+    /// `jobs[x10]`, `jobs[x100 5s max50]`, `jobs[x10 1 filter]`
     fn list_label(&self, b: &Binding) -> String {
         let mut s = format!("{}[x{}", b.target.label(), batch_size(b));
         if window(b) > 0 {
@@ -620,8 +627,14 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             s.push_str(&format!(" max{c}"));
         }
+        s.push_str(&super::filters::described(b).replacen(',', "", 1));
         s.push(']');
         s
+    }
+
+    /// The mapping's filter criteria drop the messages they don't match.
+    fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
+        super::filters::deliver(b, RecordSource::Sqs, "queue", event)
     }
 
     fn rules(&self, on_one_target: &[&Site<'_>], out: &mut Vec<Diagnostic>) {
@@ -793,6 +806,7 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             props.insert("ScalingConfig".into(), json!({"MaximumConcurrency": c}));
         }
+        super::filters::export(b, &mut props);
         let event_name = f.event_name(b, index);
         if cx.sam() {
             let mut sam = Map::new();

@@ -5,12 +5,14 @@ use serde_json::{Map, Value, json};
 
 use super::BindingProblem;
 use super::export::{ExportCx, FunctionCx, Place};
+use super::filters;
 use super::sns::TOPIC_ARN;
 use super::sqs::QUEUE_ARN;
 use crate::model::arn::Arn;
 use crate::model::cfn::{self, Expr, ref_};
 use crate::model::names::is_resource_name;
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, ResourceKind, Settings, Source, Target};
+use crate::pattern::RecordSource;
 
 pub const STARTING_POSITIONS: &[&str] = &["LATEST", "TRIM_HORIZON"];
 pub const BATCH_SIZE_MAX: i64 = 10_000;
@@ -85,6 +87,7 @@ pub const KEYS: &[KeySpec] = &[
     .flag("Streams: where records that exhaust their retries go, a declared SQS queue or SNS topic, or an ARN [default: the function's own failure queue]")
     .fix("name a declared `sqs-queue` or `sns-topic` resource, or give its ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`, `arn:aws:sns:REGION:ACCOUNT:TOPIC`)")
     .refers_to(&[ResourceKind(Source::Sqs), ResourceKind(Source::Sns)]),
+    super::filters::FILTERS,
 ];
 
 pub const RETRY_ATTEMPTS_MAX: i64 = 10_000;
@@ -116,8 +119,10 @@ fn check_on_failure(v: &str) -> Result<(), String> {
     }
 }
 
-/// What the keys' kinds can't check: a record age of -1 or at least 60 s.
-pub fn check_binding(settings: &Settings) -> Result<(), BindingProblem> {
+/// What the keys' kinds can't check: a record age of -1 or at least 60 s,
+/// and the filter criteria, as Lambda checks them for `source`.
+pub fn check_binding(settings: &Settings, source: RecordSource) -> Result<(), BindingProblem> {
+    filters::check(settings, source)?;
     match settings.int("maximum-record-age-seconds") {
         Some(age) if (0..RECORD_AGE_MIN).contains(&age) => Err(BindingProblem {
             key: "maximum-record-age-seconds",
@@ -136,19 +141,26 @@ fn batch_size(b: &Binding) -> i64 {
     b.settings.int("batch-size").unwrap_or(100)
 }
 
-/// "`todos` from LATEST, batches of up to 100"
+/// "`todos` from LATEST, batches of up to 100, 1 filter"
 pub fn describe(b: &Binding) -> String {
     format!(
-        "`{}` from {}, batches of up to {}",
+        "`{}` from {}, batches of up to {}{}",
         b.target.label(),
         position(b),
-        batch_size(b)
+        batch_size(b),
+        filters::described(b)
     )
 }
 
-/// `todos[LATEST x100]`
+/// `todos[LATEST x100]`, `todos[LATEST x100 2 filters]`
 pub fn list_label(b: &Binding) -> String {
-    format!("{}[{} x{}]", b.target.label(), position(b), batch_size(b))
+    format!(
+        "{}[{} x{}{}]",
+        b.target.label(),
+        position(b),
+        batch_size(b),
+        filters::described(b).replacen(',', "", 1)
+    )
 }
 
 /// How one source's stream is read.
@@ -187,6 +199,7 @@ fn mapping_properties(b: &Binding) -> Map<String, Value> {
     if let Some(v) = b.settings.bool("bisect-batch-on-function-error") {
         props.insert("BisectBatchOnFunctionError".into(), json!(v));
     }
+    filters::export(b, &mut props);
     props
 }
 
