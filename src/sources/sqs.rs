@@ -88,6 +88,8 @@ const KEYS: &[KeySpec] = &[
     KeySpec::new("report-batch-item-failures", KeyKind::Bool)
         .flag("Streams and queues: report failed records to Lambda [default: true]")
         .default(KeyDefault::Bool(true)),
+    KeySpec::new("metrics", KeyKind::Bool)
+        .flag("Streams and queues: publish the mapping's event-count metrics to CloudWatch [default: false]"),
     super::filters::FILTERS,
 ];
 
@@ -806,6 +808,7 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             props.insert("ScalingConfig".into(), json!({"MaximumConcurrency": c}));
         }
+        super::stream::metrics(b, &mut props);
         super::filters::export(b, &mut props);
         let event_name = f.event_name(b, index);
         if cx.sam() {

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use super::BindingProblem;
 use super::export::{ExportCx, FunctionCx, Place};
 use super::filters;
+use super::s3::BUCKET_ARN;
 use super::sns::TOPIC_ARN;
 use super::sqs::QUEUE_ARN;
 use crate::model::arn::Arn;
@@ -84,11 +85,29 @@ pub const KEYS: &[KeySpec] = &[
             what: "an on-failure destination",
         },
     )
-    .flag("Streams: where records that exhaust their retries go, a declared SQS queue or SNS topic, or an ARN [default: the function's own failure queue]")
-    .fix("name a declared `sqs-queue` or `sns-topic` resource, or give its ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`, `arn:aws:sns:REGION:ACCOUNT:TOPIC`)")
-    .refers_to(&[ResourceKind(Source::Sqs), ResourceKind(Source::Sns)]),
+    .flag("Streams: where records that exhaust their retries go, a declared SQS queue, SNS topic or S3 bucket, or an ARN [default: the function's own failure queue]")
+    .fix("name a declared `sqs-queue`, `sns-topic` or `s3-bucket` resource, or give its ARN (`arn:aws:sqs:REGION:ACCOUNT:NAME`, `arn:aws:sns:REGION:ACCOUNT:TOPIC`, `arn:aws:s3:::BUCKET`)")
+    .refers_to(&[
+        ResourceKind(Source::Sqs),
+        ResourceKind(Source::Sns),
+        ResourceKind(Source::S3),
+    ]),
+    KeySpec::new(
+        "tumbling-window-seconds",
+        KeyKind::Int {
+            min: 0,
+            max: TUMBLING_WINDOW_MAX,
+        },
+    )
+    .flag("Streams: aggregate records over windows of this many seconds, 0 (none) to 900 [default: 0]")
+    .fix("AWS accepts 0 (no window) to 900 seconds"),
+    KeySpec::new("metrics", KeyKind::Bool)
+        .flag("Streams and queues: publish the mapping's event-count metrics to CloudWatch [default: false]"),
     super::filters::FILTERS,
 ];
+
+/// The longest tumbling window: 15 minutes.
+pub const TUMBLING_WINDOW_MAX: i64 = 900;
 
 pub const RETRY_ATTEMPTS_MAX: i64 = 10_000;
 /// A week, the longest a mapping may keep retrying a record.
@@ -97,15 +116,17 @@ pub const RECORD_AGE_MAX: i64 = 604_800;
 pub const RECORD_AGE_MIN: i64 = 60;
 pub const PARALLELIZATION_MAX: i64 = 10;
 
-/// `on-failure`: a resource name, or an SQS queue's or SNS topic's ARN.
+/// `on-failure`: a resource name, or an SQS queue's, SNS topic's or S3
+/// bucket's ARN (Lambda takes a bucket for Kinesis and DynamoDB streams).
 fn check_on_failure(v: &str) -> Result<(), String> {
     if v.starts_with("arn:") {
         let kind = match v.split(':').nth(2) {
             Some("sns") => TOPIC_ARN,
             Some("sqs") => QUEUE_ARN,
+            Some("s3") => BUCKET_ARN,
             other => {
                 return Err(format!(
-                    "`{v}` is an ARN of `{}`, not of an SQS queue or SNS topic",
+                    "`{v}` is an ARN of `{}`, not of an SQS queue, SNS topic or S3 bucket",
                     other.unwrap_or_default()
                 ));
             }
@@ -191,6 +212,7 @@ fn mapping_properties(b: &Binding) -> Map<String, Value> {
         ("maximum-retry-attempts", "MaximumRetryAttempts"),
         ("maximum-record-age-seconds", "MaximumRecordAgeInSeconds"),
         ("parallelization-factor", "ParallelizationFactor"),
+        ("tumbling-window-seconds", "TumblingWindowInSeconds"),
     ] {
         if let Some(v) = b.settings.int(key) {
             props.insert(prop.into(), json!(v));
@@ -199,13 +221,15 @@ fn mapping_properties(b: &Binding) -> Map<String, Value> {
     if let Some(v) = b.settings.bool("bisect-batch-on-function-error") {
         props.insert("BisectBatchOnFunctionError".into(), json!(v));
     }
+    metrics(b, &mut props);
     filters::export(b, &mut props);
     props
 }
 
-/// Where a binding's exhausted records go, with `sqs:SendMessage` or
-/// `sns:Publish` on exactly it: its `on-failure` (a declared queue or
-/// topic, or an ARN), else the function's own failure queue.
+/// Where a binding's exhausted records go, with `sqs:SendMessage`,
+/// `sns:Publish` or `s3:PutObject` and `s3:ListBucket` on exactly it: its
+/// `on-failure` (a declared queue, topic or bucket, or an ARN), else the
+/// function's own failure queue.
 fn on_failure(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding) -> Expr {
     let Some(v) = b.settings.str("on-failure") else {
         return f.failure_queue(cx);
@@ -218,22 +242,39 @@ fn on_failure(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding) -> Exp
     let (kind, arn) = match (p.resource, &target) {
         (Some(r), _) => (r.kind.source(), r.kind.source().spec().arn_expr(&p)),
         (None, Target::Arn(a)) if a.service() == "sns" => (Source::Sns, Expr::lit(a.as_str())),
+        (None, Target::Arn(a)) if a.service() == "s3" => (Source::S3, Expr::lit(a.as_str())),
         _ => (Source::Sqs, Expr::lit(v)),
     };
-    let action = if kind == Source::Sns {
-        "sns:Publish"
-    } else {
-        "sqs:SendMessage"
-    };
-    f.allow(&[action], vec![arn.clone()]);
+    match kind {
+        Source::Sns => f.allow(&["sns:Publish"], vec![arn.clone()]),
+        // Lambda writes one object per failed batch and lists the bucket
+        // to check it can: `s3:PutObject` on its objects, `s3:ListBucket`
+        // on the bucket.
+        Source::S3 => {
+            let objects = arn.with_suffix("/*").unwrap_or_else(|| arn.clone());
+            f.allow(&["s3:PutObject"], vec![objects]);
+            f.allow(&["s3:ListBucket"], vec![arn.clone()]);
+        }
+        _ => f.allow(&["sqs:SendMessage"], vec![arn.clone()]),
+    }
     // A declared queue or topic encrypted with its own KMS key: what
     // sending to it takes, as a grant to send or publish gets.
-    if let Some(r) = p.resource {
+    if let Some(r) = p.resource
+        && kind != Source::S3
+    {
         let access = if kind == Source::Sns { "publish" } else { "send" };
         let extra = kind.spec().grant_statements(cx, r, access, f);
         f.statements.extend(extra);
     }
     arn
+}
+
+/// `metrics = true`: the mapping's `MetricsConfig` (event counts), for
+/// stream and queue mappings alike.
+pub fn metrics(b: &Binding, props: &mut Map<String, Value>) {
+    if b.settings.bool("metrics") == Some(true) {
+        props.insert("MetricsConfig".into(), json!({"Metrics": ["EventCount"]}));
+    }
 }
 
 /// The event source mapping of one stream binding, and the statements it needs.

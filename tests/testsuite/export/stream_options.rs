@@ -1,8 +1,9 @@
 //! The stream mapping options of DynamoDB and Kinesis bindings
 //! (`maximum-retry-attempts`, `maximum-record-age-seconds`,
 //! `bisect-batch-on-function-error`, `parallelization-factor`,
-//! `on-failure`): AWS's ranges at both edges and one past, the on-failure
-//! destination's reference, and what `export` makes of them.
+//! `tumbling-window-seconds`, `metrics`, `on-failure`, `filters`): AWS's
+//! ranges at both edges and one past, the on-failure destination's
+//! reference, and what `export` makes of them.
 
 use std::path::Path;
 
@@ -23,6 +24,9 @@ type = "sns-topic"
 
 [workspace.metadata.trigger.resources.photos]
 type = "s3-bucket"
+
+[workspace.metadata.trigger.resources.audit]
+type = "kinesis-stream"
 "#;
 
 fn workspace() -> tempfile::TempDir {
@@ -51,6 +55,7 @@ fn each_option_takes_aws_s_range_at_both_edges_and_refuses_one_past() {
         ("--maximum-record-age-seconds", ["-1", "604800"], ["-2", "604801"]),
         ("--maximum-record-age-seconds", ["60", "604800"], ["59", "0"]),
         ("--parallelization-factor", ["1", "10"], ["0", "11"]),
+        ("--tumbling-window-seconds", ["0", "900"], ["-1", "901"]),
     ] {
         for v in edges {
             let dir = workspace();
@@ -82,12 +87,14 @@ fn the_record_age_gap_is_refused_with_its_fix() {
 }
 
 #[test]
-fn on_failure_names_a_declared_queue_or_topic_or_an_arn() {
+fn on_failure_names_a_declared_queue_topic_or_bucket_or_an_arn() {
     for ok in [
         "failed",
         "alarms",
+        "photos",
         "arn:aws:sqs:eu-west-1:123456789012:dead-letters",
         "arn:aws:sns:eu-west-1:123456789012:alarms",
+        "arn:aws:s3:::acme-failures",
     ] {
         let dir = workspace();
         let (code, stderr) = new_kinesis(dir.path(), &["--on-failure", ok]);
@@ -99,12 +106,13 @@ fn on_failure_names_a_declared_queue_or_topic_or_an_arn() {
             "`clicks-kinesis-trigger`'s `on-failure` is `nope`, which is not a declared resource",
         ),
         (
-            "photos",
-            "`clicks-kinesis-trigger`'s `on-failure` is `photos`, a `s3-bucket`",
+            "arn:aws:lambda:eu-west-1:123456789012:function:f",
+            "is an ARN of `lambda`, not of an SQS queue, SNS topic or S3 bucket",
         ),
+        ("arn:aws:s3:::Bad_Bucket", "Bad_Bucket"),
         (
-            "arn:aws:s3:::bucket",
-            "is an ARN of `s3`, not of an SQS queue or SNS topic",
+            "audit",
+            "`clicks-kinesis-trigger`'s `on-failure` is `audit`, a `kinesis-stream`",
         ),
         ("arn:aws:sqs:eu-west-1:123:q", "`123` is not a 12-digit account id"),
         ("9lives", "a declared resource's name starts with a letter"),
@@ -320,4 +328,216 @@ fn a_destination_with_its_own_kms_key_gets_the_key_a_sender_needs() {
         .map(|s| s["Action"].clone())
         .collect();
     assert_eq!(on_key, vec![json!(["kms:GenerateDataKey", "kms:Decrypt"])]);
+}
+
+#[test]
+fn filters_windows_metrics_and_a_bucket_destination_are_exported() {
+    let dir = workspace();
+    let ws = dir.path();
+    let click = r#"{"data": {"type": ["click"]}}"#;
+    let big = r#"{"data": {"n": [{"numeric": [">", 5]}]}}"#;
+    run(
+        ws,
+        &[
+            "new",
+            "-q",
+            "--source",
+            "kinesis",
+            "--stream",
+            "clicks",
+            "--tumbling-window-seconds",
+            "120",
+            "--metrics",
+            "--on-failure",
+            "photos",
+            "--filter",
+            click,
+            "--filter",
+            big,
+        ],
+    )
+    .success();
+    run(
+        ws,
+        &[
+            "new",
+            "-q",
+            "--source",
+            "dynamodb",
+            "--table",
+            "todos",
+            "--filter",
+            r#"{"eventName": ["INSERT"]}"#,
+        ],
+    )
+    .success();
+    run(
+        ws,
+        &[
+            "new",
+            "-q",
+            "--source",
+            "sqs",
+            "--queue",
+            "jobs",
+            "--metrics",
+            "--filter",
+            r#"{"body": {"kind": ["a"]}}"#,
+        ],
+    )
+    .success();
+    // The patterns are recorded as written, one literal string each.
+    let m = read(ws, "triggers/clicks-kinesis-trigger/Cargo.toml");
+    assert!(m.contains(&format!("filters = ['{click}', '{big}']\n")), "{m}");
+    assert!(m.contains("tumbling-window-seconds = 120\nmetrics = true\n"), "{m}");
+    // `list` shows them.
+    let r = run(ws, &["list"]).success();
+    assert!(r.stdout.contains("clicks[LATEST x100 2 filters]"), "{}", r.stdout);
+    assert!(r.stdout.contains("jobs[x10 1 filter]"), "{}", r.stdout);
+
+    for (file, format) in [("template.yaml", "sam"), ("cfn.json", "cloudformation")] {
+        run(ws, &["export", "--format", format, "-o", file]).success();
+        let text = support::validate_template(&ws.join(file));
+        assert_eq!(support::serverless_findings(&text), Vec::<String>::new(), "{file}");
+    }
+    let sam = read(ws, "template.yaml");
+    assert_eq!(sam.matches("FilterCriteria:").count(), 3, "{sam}");
+    assert!(sam.contains("TumblingWindowInSeconds: 120"), "{sam}");
+
+    let cfn: Value = serde_json::from_str(&read(ws, "cfn.json")).unwrap();
+    let res = &cfn["Resources"];
+    let clicks = &res["ClicksKinesisTriggerClicks0Mapping"]["Properties"];
+    assert_eq!(clicks["TumblingWindowInSeconds"], 120);
+    assert_eq!(clicks["MetricsConfig"], json!({"Metrics": ["EventCount"]}));
+    assert_eq!(
+        clicks["FilterCriteria"],
+        json!({"Filters": [{"Pattern": click}, {"Pattern": big}]})
+    );
+    let destination = &clicks["DestinationConfig"]["OnFailure"]["Destination"];
+    assert!(destination.to_string().contains(":s3:::"), "{destination}");
+    let todos = &res["TodosDynamodbTriggerTodos0Mapping"]["Properties"];
+    assert_eq!(
+        todos["FilterCriteria"],
+        json!({"Filters": [{"Pattern": r#"{"eventName": ["INSERT"]}"#}]})
+    );
+    assert!(todos.get("MetricsConfig").is_none());
+    assert!(todos.get("TumblingWindowInSeconds").is_none());
+    let jobs = &res["JobsSqsTriggerJobs0Mapping"]["Properties"];
+    assert_eq!(jobs["MetricsConfig"], json!({"Metrics": ["EventCount"]}));
+    assert_eq!(
+        jobs["FilterCriteria"],
+        json!({"Filters": [{"Pattern": r#"{"body": {"kind": ["a"]}}"#}]})
+    );
+
+    // Writing failed batches to the bucket: objects and listing, nothing else.
+    let on_bucket: Vec<(Value, Value)> = statements(&cfn)
+        .into_iter()
+        .filter(|s| s["Resource"].to_string().contains(":s3:::"))
+        .map(|s| (s["Action"].clone(), s["Resource"].clone()))
+        .collect();
+    let objects = json!([{"Fn::Sub": format!("{}/*", destination["Fn::Sub"].as_str().unwrap())}]);
+    assert_eq!(
+        on_bucket,
+        vec![
+            (json!(["s3:PutObject"]), objects),
+            (json!(["s3:ListBucket"]), json!([destination])),
+        ]
+    );
+}
+
+#[test]
+fn filters_are_checked_as_lambda_checks_them() {
+    for (source, target, filter, says) in [
+        (
+            "kinesis",
+            "clicks",
+            r#"{"data": ["x"]}"#,
+            "`--filter`: invalid filter pattern at `data`: `data` must be an object of keys",
+        ),
+        (
+            "kinesis",
+            "clicks",
+            r#"{"partitionKey": ["1"]}"#,
+            "a Kinesis event source mapping only filters on `data`",
+        ),
+        (
+            "sqs",
+            "jobs",
+            r#"{"body": {"a": "x"}}"#,
+            "`--filter`: invalid filter pattern",
+        ),
+        (
+            "dynamodb",
+            "todos",
+            r#"{"dynamodb": {"Keys": [{"wildcard": "a*"}]}}"#,
+            "`wildcard` is not supported in a Lambda filter pattern",
+        ),
+        ("sqs", "jobs", "not json", "`--filter`: invalid filter pattern"),
+    ] {
+        let dir = workspace();
+        let flag = format!(
+            "--{}",
+            if source == "sqs" {
+                "queue"
+            } else if source == "kinesis" {
+                "stream"
+            } else {
+                "table"
+            }
+        );
+        let r = run(
+            dir.path(),
+            &["new", "-q", "--source", source, &flag, target, "--filter", filter],
+        );
+        assert_eq!(r.code, 101, "{filter}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{filter}: {}", r.stderr);
+        assert!(r.stderr.contains("help: "), "{}", r.stderr);
+        assert_eq!(read(dir.path(), "Cargo.toml"), ROOT);
+    }
+    // Five filters are Lambda's default quota; a sixth is refused.
+    for (n, code) in [(5, 0), (6, 101)] {
+        let dir = workspace();
+        let mut args = vec!["new", "-q", "--source", "sqs", "--queue", "jobs"];
+        let filters: Vec<String> = (0..n).map(|i| format!(r#"{{"body": {{"n": [{i}]}}}}"#)).collect();
+        for f in &filters {
+            args.extend(["--filter", f.as_str()]);
+        }
+        let r = run(dir.path(), &args);
+        assert_eq!(r.code, code, "{n}: {}", r.stderr);
+        if code != 0 {
+            assert!(
+                r.stderr
+                    .contains("there are 6 filters; Lambda allows 5 per event source mapping"),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+    // The filter key belongs to polled sources only.
+    let dir = workspace();
+    let r = run(
+        dir.path(),
+        &["new", "-q", "--source", "s3", "--bucket", "photos", "--filter", "{}"],
+    );
+    assert_eq!(r.code, 101, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`--filter` does not apply to a `s3` trigger"),
+        "{}",
+        r.stderr
+    );
+
+    // A filter edited into Cargo.toml is read with the same check.
+    let dir = workspace();
+    let ws = dir.path();
+    run(ws, &["new", "-q", "--source", "sqs", "--queue", "jobs"]).success();
+    let m = ws.join("triggers/jobs-sqs-trigger/Cargo.toml");
+    let text = std::fs::read_to_string(&m).unwrap().replace(
+        "report-batch-item-failures = true\n",
+        "report-batch-item-failures = true\nfilters = ['{\"body\": {\"n\": [{\"numeric\": [\"<\"]}]}}']\n",
+    );
+    std::fs::write(&m, text).unwrap();
+    let r = run(ws, &["check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("filters"), "{}", r.stderr);
+    assert!(r.stderr.contains("invalid filter pattern"), "{}", r.stderr);
 }

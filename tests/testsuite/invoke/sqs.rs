@@ -76,3 +76,109 @@ fn sqs_triggers_report_their_failed_messages() {
         );
     }
 }
+
+/// The mapping's filter criteria apply before the function sees a batch:
+/// `invoke` drops the messages no filter matches, saying why; a batch with
+/// none left is not delivered (nor built); `event --for` applies them too.
+#[test]
+fn invoke_applies_the_filter_criteria_before_the_function_sees_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    trigger(
+        ws,
+        &[
+            "new",
+            "-q",
+            "--source",
+            "sqs",
+            "--queue",
+            "jobs",
+            "--filter",
+            r#"{"body": {"action": ["x"]}}"#,
+        ],
+    )
+    .success();
+    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+
+    // A batch as the queue holds it (not through the filter).
+    let r = trigger(
+        ws,
+        &[
+            "event",
+            "sqs",
+            "--queue",
+            "jobs",
+            "--body",
+            r#"{"id": "a", "action": "x"}"#,
+            "--body",
+            "not json",
+            "--body",
+            r#"{"id": "c", "action": "z"}"#,
+        ],
+    )
+    .success();
+    let batch: Value = serde_json::from_str(&r.stdout).unwrap();
+    let all = ids(&batch);
+    std::fs::write(ws.join("batch.json"), &r.stdout).unwrap();
+    let r = trigger(ws, &["invoke", "jobs-sqs-trigger", "--event", "batch.json"]).success();
+    assert_eq!(failures(&r.stdout), Vec::<String>::new(), "{}", r.stdout);
+    for says in [
+        format!(
+            "warning: the mapping of queue `jobs` filters out record [1] of 3 (`{}`): `body` is not JSON (`not json`) and the filter matches keys inside it, so Lambda drops the record",
+            all[1]
+        ),
+        format!(
+            "warning: the mapping of queue `jobs` filters out record [2] of 3 (`{}`): `body.action` is `\"z\"`, the filter wants one of `\"x\"`",
+            all[2]
+        ),
+    ] {
+        assert!(r.stderr.contains(&says), "{says}\n{}", r.stderr);
+    }
+    assert!(!r.stderr.contains("record [0]"), "{}", r.stderr);
+
+    // Nothing left: not delivered, not built.
+    let mut none = batch.clone();
+    none["Records"] = json!([batch["Records"][2]]);
+    std::fs::write(ws.join("none.json"), none.to_string()).unwrap();
+    let r = trigger(ws, &["invoke", "jobs-sqs-trigger", "--event", "none.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "`jobs-sqs-trigger`'s bindings would not deliver this event, so it was not invoked: the mapping of queue `jobs` filters out record [0] of 1"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Building"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+
+    // `event --for` prints what the mapping would deliver.
+    let r = trigger(
+        ws,
+        &[
+            "event",
+            "--for",
+            "jobs-sqs-trigger",
+            "--body",
+            r#"{"action": "x"}"#,
+            "--body",
+            r#"{"action": "y"}"#,
+        ],
+    )
+    .success();
+    let delivered: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(delivered["Records"].as_array().unwrap().len(), 1, "{}", r.stdout);
+    assert!(r.stderr.contains("filters out record [1] of 2"), "{}", r.stderr);
+    let r = trigger(
+        ws,
+        &["event", "--for", "jobs-sqs-trigger", "--body", r#"{"action": "y"}"#],
+    );
+    assert_eq!(r.code, 101, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: `jobs-sqs-trigger`'s bindings would not deliver this event: the mapping of queue `jobs` filters out record [0] of 1"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+}
