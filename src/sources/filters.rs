@@ -181,7 +181,11 @@ mod tests {
         );
         assert!(d.event.is_none());
         assert_eq!(d.notes.len(), 1);
-        assert!(d.notes[0].contains("filter 2:"), "{}", d.notes[0]);
+        assert!(
+            d.notes[0].contains(": filter 1: `body` is not JSON (`pong`)"),
+            "{}",
+            d.notes[0]
+        );
     }
 
     #[test]

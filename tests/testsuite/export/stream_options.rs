@@ -435,12 +435,12 @@ fn filters_windows_metrics_and_a_bucket_destination_are_exported() {
         .filter(|s| s["Resource"].to_string().contains(":s3:::"))
         .map(|s| (s["Action"].clone(), s["Resource"].clone()))
         .collect();
-    let objects = json!([{"Fn::Sub": format!("{}/*", destination["Fn::Sub"].as_str().unwrap())}]);
+    let objects = json!({"Fn::Sub": format!("{}/*", destination["Fn::Sub"].as_str().unwrap())});
     assert_eq!(
         on_bucket,
         vec![
             (json!(["s3:PutObject"]), objects),
-            (json!(["s3:ListBucket"]), json!([destination])),
+            (json!(["s3:ListBucket"]), destination.clone()),
         ]
     );
 }
