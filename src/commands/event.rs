@@ -1,7 +1,7 @@
 use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 
 use super::{Context, parse_source};
-use crate::errors::{CargoResult, CliResult, user_error};
+use crate::errors::{CargoResult, CliResult};
 use crate::metadata;
 use crate::model::Source;
 use crate::ops::event::{EventOptions, delivered, generate};
@@ -116,25 +116,22 @@ pub fn exec(args: EventArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
     } else {
         None
     };
-    let mut event = generate(ws.as_ref(), &opts)?;
-    // As the crate's bindings would deliver it: records that a filter drops
-    // are left out, each with the reason.
+    let event = generate(ws.as_ref(), &opts)?;
+    // The event is printed as asked for (explicit fields kept); what the
+    // crate's bindings would not deliver of it is said on stderr, as
+    // `invoke` would drop it.
     if let (Some(ws), Some(name)) = (&ws, &opts.for_crate) {
         let (_, t) = ws.require_trigger(name, "pass `--source` and the event's fields instead of `--for`")?;
-        match delivered(ws, t, event) {
-            Ok((e, notes)) => {
-                for n in notes {
+        match delivered(ws, t, event.clone()) {
+            Ok(d) => {
+                for n in d.notes {
                     shell.warn(n);
                 }
-                event = e;
             }
-            Err(reasons) => {
-                return Err(user_error(
-                    format!("`{name}`'s bindings would not deliver this event: {}", reasons.join("; ")),
-                    "give the sample fields the filter matches (see `cargo trigger event --help`), or change the binding's filter",
-                )
-                .into());
-            }
+            Err(reasons) => shell.warn(format!(
+                "`{name}`'s bindings would not deliver this event, so `invoke` would not run it: {}",
+                reasons.join("; ")
+            )),
         }
     }
     let mut text = serde_json::to_string_pretty(&event).map_err(anyhow::Error::from)?;

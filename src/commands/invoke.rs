@@ -69,7 +69,12 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
         binary: args.binary.map(|b| ctx.cwd.join(b)),
     };
     match invoke(&ws, &opts, shell)? {
-        InvokeResult::Response { body, timing, failed } => {
+        InvokeResult::Response {
+            body,
+            timing,
+            failed,
+            retry,
+        } => {
             let mut text = serde_json::to_string_pretty(&body).map_err(anyhow::Error::from)?;
             text.push('\n');
             shell.out(&text);
@@ -96,7 +101,12 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
                     if failed.len() == 1 { "" } else { "s" },
                     which.join(", ")
                 ),
-                "Lambda would retry the batch from the first failed record (`batchItemFailures`); the function's logs above say why it failed",
+                format!(
+                    "{}; the function's logs above say why it failed",
+                    retry
+                        .as_deref()
+                        .unwrap_or("Lambda would retry them (`batchItemFailures`)")
+                ),
             ));
             Err(CliError::code(1))
         }

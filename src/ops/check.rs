@@ -130,6 +130,7 @@ pub fn check(ws: &Workspace) -> CheckReport {
             used.extend(crate::sources::binding::resources_named(t.source, b));
         }
         t.source.spec().check_crate(ws, m, t, &mut d);
+        crate::sources::asynchronous::check_crate(&file, &m.name, t, &mut d);
         old_dependencies(ws, m, t, &mut d);
         if let Some(l) = &m.lambda {
             for (k, v) in &l.env {

@@ -132,23 +132,42 @@ fn check_kind(source: Source, kind: Option<&str>, krate: Option<&CrateSample<'_>
 /// What the crate's bindings would deliver of `event` (AWS filters before
 /// invoking): the first binding that delivers it, with its notes (records
 /// dropped), or every binding's reason for delivering nothing.
-pub fn delivered(
+pub fn delivered<'t>(
     ws: &Workspace,
-    t: &crate::workspace::TriggerMeta,
+    t: &'t crate::workspace::TriggerMeta,
     event: serde_json::Value,
-) -> Result<(serde_json::Value, Vec<String>), Vec<String>> {
-    if t.bindings.is_empty() {
-        return Ok((event, Vec::new()));
-    }
+) -> Result<Delivered<'t>, Vec<String>> {
     let spec = t.source.spec();
     let mut reasons = Vec::new();
     for b in &t.bindings {
         let r = b.target.resource_name().and_then(|n| ws.resource(n));
         let d = spec.deliver(b, r, event.clone());
         match d.event {
-            Some(e) => return Ok((e, d.notes)),
+            Some(e) => {
+                return Ok(Delivered {
+                    event: e,
+                    notes: d.notes,
+                    binding: Some(b),
+                });
+            }
             None => reasons.extend(d.notes),
         }
     }
+    if t.bindings.is_empty() {
+        return Ok(Delivered {
+            event,
+            notes: Vec::new(),
+            binding: None,
+        });
+    }
     Err(reasons)
+}
+
+/// An event as a crate's binding would deliver it.
+pub struct Delivered<'t> {
+    pub event: serde_json::Value,
+    /// The records left out, each with why.
+    pub notes: Vec<String>,
+    /// The binding that delivers it (none for a crate without bindings).
+    pub binding: Option<&'t crate::model::Binding>,
 }

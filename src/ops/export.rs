@@ -134,7 +134,7 @@ fn function(cx: &mut ExportCx<'_>, m: &Member, t: &TriggerMeta) {
     }
     spec.export_function(cx, &mut f);
     if f.asynchronous {
-        invoke_config(cx, &mut f);
+        crate::sources::asynchronous::export(cx, &mut f);
     }
     if !f.dead_letter_rules.is_empty() {
         failure_queue_policy(cx, &f);
@@ -161,32 +161,8 @@ pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
 
 /// The function's X-Ray tracing mode: its cargo-lambda `deploy.tracing`,
 /// else `Active`.
-fn tracing(lambda: &LambdaSettings) -> &str {
+pub fn tracing(lambda: &LambdaSettings) -> &str {
     lambda.tracing.as_deref().unwrap_or("Active")
-}
-
-/// A function a service invokes asynchronously: events that fail every
-/// retry Lambda makes go to its failure queue (SAM's `EventInvokeConfig`,
-/// or an `AWS::Lambda::EventInvokeConfig` on `$LATEST`).
-fn invoke_config(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>) {
-    let destination = f.failure_queue(cx);
-    if cx.sam() {
-        f.invoke_config = Some(json!({
-            "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": destination}},
-        }));
-        return;
-    }
-    cx.add(
-        format!("{}InvokeConfig", f.logical()),
-        cfn::Resource::with_properties(
-            "AWS::Lambda::EventInvokeConfig",
-            json!({
-                "FunctionName": f.arn(),
-                "Qualifier": "$LATEST",
-                "DestinationConfig": {"OnFailure": {"Destination": destination}},
-            }),
-        ),
-    );
 }
 
 /// Only the function's EventBridge rules may send to its failure queue

@@ -61,6 +61,8 @@ pub enum InvokeResult {
         /// The records a batch response reports as failed
         /// (`batchItemFailures`): Lambda would retry them.
         failed: Vec<FailedRecord>,
+        /// What Lambda would do with them, by the binding's settings.
+        retry: Option<String>,
     },
     Failed {
         error_type: String,
@@ -270,12 +272,12 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
             "pass a JSON event (see `cargo trigger event`)",
         )
     })?;
-    let event = match delivered(ws, t, event) {
-        Ok((event, notes)) => {
-            for n in notes {
+    let (event, binding) = match delivered(ws, t, event) {
+        Ok(d) => {
+            for n in d.notes {
                 shell.warn(n);
             }
-            event
+            (d.event, d.binding)
         }
         Err(reasons) => return Ok(InvokeResult::NotDelivered { reasons }),
     };
@@ -370,10 +372,28 @@ pub fn invoke(ws: &Workspace, opts: &InvokeOptions, shell: &mut Shell) -> CargoR
                     .map_or(0.0, |d| answered.duration_since(d).as_secs_f64() * 1000.0),
             };
             let failed = failed_records(&v, &event);
+            let total = event
+                .get("Records")
+                .and_then(serde_json::Value::as_array)
+                .map_or(0, Vec::len);
+            // The first failed record; `None` when one named none (the
+            // whole batch is retried).
+            let first = failed
+                .iter()
+                .map(|f| f.index)
+                .try_fold(usize::MAX, |m, i| i.map(|i| m.min(i)));
+            let retry = match (failed.is_empty(), binding) {
+                (false, Some(b)) => {
+                    let r = b.target.resource_name().and_then(|n| ws.resource(n));
+                    t.source.spec().retry_report(b, r, first, total)
+                }
+                _ => None,
+            };
             Ok(InvokeResult::Response {
                 body: v,
                 timing,
                 failed,
+                retry,
             })
         }
         Some(Outcome::Error { error_type, message }) if is_deserialize_error(&error_type, &message) => {

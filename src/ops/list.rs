@@ -51,6 +51,53 @@ pub struct TriggerEntry {
     /// cargo-lambda's settings for the function, as cargo-lambda reads them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lambda: Option<LambdaSettings>,
+    /// What `export` deploys the function with, defaults filled in.
+    pub deployed: Deployed,
+}
+
+/// The settings `export` gives a function where its metadata is silent:
+/// each with the value it will have.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Deployed {
+    /// X-Ray tracing: cargo-lambda's `deploy.tracing`, else `Active`.
+    pub tracing: String,
+    /// Days its log group keeps logs: `deploy.log_retention`, else 30.
+    pub log_retention: u32,
+    /// Where what fails after Lambda's retries goes, per binding (`null`
+    /// where the service keeps it: an SQS queue's redrive policy, Cognito's
+    /// synchronous caller): a binding's or the function's `on-failure`, else
+    /// the function's own failure queue (its logical id).
+    pub on_failure: Vec<Option<String>>,
+}
+
+fn deployed(m: &crate::workspace::Member, t: &crate::workspace::TriggerMeta) -> Deployed {
+    use crate::sources::{asynchronous, export};
+    let lambda = m.lambda.clone().unwrap_or_default();
+    let own = format!("{}FailureQueue", export::logical(&m.name));
+    let is_async = asynchronous::applies(t.source);
+    // The function's asynchronous destination: the first binding's.
+    let function_wide = t.bindings.iter().find_map(|b| b.settings.str("on-failure"));
+    let on_failure = t
+        .bindings
+        .iter()
+        .map(|b| {
+            if is_async {
+                Some(function_wide.map_or_else(|| own.clone(), str::to_string))
+            } else if crate::sources::stream::applies(t.source) {
+                Some(b.settings.str("on-failure").map_or_else(|| own.clone(), str::to_string))
+            } else {
+                None
+            }
+        })
+        .collect();
+    Deployed {
+        tracing: crate::ops::export::tracing(&lambda).to_string(),
+        log_retention: lambda
+            .log_retention
+            .unwrap_or(crate::ops::export::DEFAULT_LOG_RETENTION_DAYS),
+        on_failure,
+    }
 }
 
 pub fn report(ws: &Workspace) -> ListReport {
@@ -74,6 +121,7 @@ pub fn report(ws: &Workspace) -> ListReport {
             permissions: t.permissions.iter().map(|g| fields_json(&g.fields())).collect(),
             typed_permissions: t.permissions.clone(),
             lambda: m.lambda.clone(),
+            deployed: deployed(m, t),
         })
         .collect();
     ListReport {

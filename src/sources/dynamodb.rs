@@ -281,9 +281,13 @@ impl SourceSpec for Dynamodb {
         stream::check_binding(settings, RecordSource::DynamoDb)
     }
 
+    fn retry_report(&self, b: &Binding, _r: Option<&Resource>, first: Option<usize>, total: usize) -> Option<String> {
+        Some(stream::retry_report(b, first, total))
+    }
+
     /// The mapping's filter criteria drop the records they don't match.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
-        super::filters::deliver(b, RecordSource::DynamoDb, "table", event)
+        super::mapping::deliver(b, RecordSource::DynamoDb, "table", event)
     }
 
     fn describe(&self, b: &Binding) -> String {

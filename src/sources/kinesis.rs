@@ -148,9 +148,13 @@ impl SourceSpec for Kinesis {
         stream::check_binding(settings, RecordSource::Kinesis)
     }
 
+    fn retry_report(&self, b: &Binding, _r: Option<&Resource>, first: Option<usize>, total: usize) -> Option<String> {
+        Some(stream::retry_report(b, first, total))
+    }
+
     /// The mapping's filter criteria drop the records they don't match.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
-        super::filters::deliver(b, RecordSource::Kinesis, "stream", event)
+        super::mapping::deliver(b, RecordSource::Kinesis, "stream", event)
     }
 
     fn describe(&self, b: &Binding) -> String {

@@ -7,14 +7,16 @@
 //! Adding a source is a file here, a variant of [`Source`] and a folder in
 //! `scaffolds/` (see `docs/architecture.md`).
 
+pub mod asynchronous;
 pub mod binding;
 pub mod cognito;
+pub mod destination;
 pub mod draft;
 pub mod dynamodb;
 pub mod eventbridge;
 pub mod export;
-pub mod filters;
 pub mod kinesis;
+pub mod mapping;
 pub mod rules;
 pub mod s3;
 pub mod sample;
@@ -502,6 +504,20 @@ pub trait SourceSpec: Sync {
     /// Template data of a new crate beyond the common fields.
     fn scaffold_context(&self, _scaffold: &CrateScaffold, _b: &Binding, _r: Option<&Resource>) -> Map<String, Value> {
         Map::new()
+    }
+
+    /// What Lambda would do with the records of a batch the function
+    /// reported as failed (`batchItemFailures`): `first` is the position of
+    /// the first one (`None`: one named no record, so the whole batch), of
+    /// `total`. `invoke` prints it. `None` for sources without batches.
+    fn retry_report(
+        &self,
+        _b: &Binding,
+        _r: Option<&Resource>,
+        _first: Option<usize>,
+        _total: usize,
+    ) -> Option<String> {
+        None
     }
 
     /// What binding `b` would hand the function for `event` (`invoke` runs

@@ -93,6 +93,10 @@ const KEYS: &[KeySpec] = &[
         .flag("S3: only keys that end with this")
         .ask("Only keys ending with (suffix)?")
         .fix(FILTER_FIX),
+    super::asynchronous::RETRY,
+    super::asynchronous::EVENT_AGE,
+    super::asynchronous::ON_FAILURE,
+    super::asynchronous::ON_SUCCESS,
 ];
 
 /// A bucket name as S3 accepts it for new buckets.

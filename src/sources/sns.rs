@@ -76,6 +76,10 @@ const KEYS: &[KeySpec] = &[
         .default(KeyDefault::Bool(true))
         .ask("Keep the messages SNS can't deliver in a dead-letter queue?")
         .elsewhere("it configures an SNS subscription"),
+    super::asynchronous::RETRY,
+    super::asynchronous::EVENT_AGE,
+    super::asynchronous::ON_FAILURE,
+    super::asynchronous::ON_SUCCESS,
 ];
 
 const RESOURCE_KEYS: &[KeySpec] = &[KeySpec::new("kms-key-arn", KeyKind::Arn(KMS_KEY))

@@ -88,9 +88,8 @@ const KEYS: &[KeySpec] = &[
     KeySpec::new("report-batch-item-failures", KeyKind::Bool)
         .flag("Streams and queues: report failed records to Lambda [default: true]")
         .default(KeyDefault::Bool(true)),
-    KeySpec::new("metrics", KeyKind::Bool)
-        .flag("Streams and queues: publish the mapping's event-count metrics to CloudWatch [default: false]"),
-    super::filters::FILTERS,
+    super::mapping::METRICS,
+    super::mapping::FILTERS,
 ];
 
 const RESOURCE_KEYS: &[KeySpec] = &[
@@ -604,7 +603,7 @@ impl SourceSpec for Sqs {
     }
 
     fn check_binding(&self, settings: &Settings) -> Result<(), super::BindingProblem> {
-        super::filters::check(settings, RecordSource::Sqs)
+        super::mapping::check(settings, RecordSource::Sqs)
     }
 
     /// "`jobs`, batches of up to 10, a 5 s window, at most 50 at once, 1 filter"
@@ -616,7 +615,7 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             s.push_str(&format!(", at most {c} at once"));
         }
-        s.push_str(&super::filters::described(b));
+        s.push_str(&super::mapping::described(b));
         s
     }
 
@@ -629,14 +628,42 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             s.push_str(&format!(" max{c}"));
         }
-        s.push_str(&super::filters::described(b).replacen(',', "", 1));
+        s.push_str(&super::mapping::described(b).replacen(',', "", 1));
         s.push(']');
         s
     }
 
+    /// Failed messages stay in the queue: they come back after its
+    /// visibility timeout, and after its maximum receive count its redrive
+    /// policy moves them to the dead-letter queue; the rest are deleted.
+    fn retry_report(&self, b: &Binding, r: Option<&Resource>, first: Option<usize>, _total: usize) -> Option<String> {
+        if !reports_failures(b) {
+            return Some("the binding does not report batch item failures (`report-batch-item-failures = false`), so Lambda ignores `batchItemFailures`: the response counts as success and the whole batch is deleted from the queue".into());
+        }
+        let which = match first {
+            None => "every message of the batch",
+            Some(_) => "only the messages reported",
+        };
+        let when = match r.and_then(visibility_timeout) {
+            Some(v) => format!("after the queue's visibility timeout ({v} s)"),
+            None => "after the queue's visibility timeout".into(),
+        };
+        let then = match r.filter(|r| !r.is_existing()) {
+            Some(r) => format!(
+                "after {} receives SQS moves a message to the queue's dead-letter queue",
+                r.settings.int("max-receive-count").unwrap_or(DEFAULT_MAX_RECEIVE_COUNT)
+            ),
+            None => "the queue's own redrive policy decides when a message moves to a dead-letter queue".into(),
+        };
+        Some(format!(
+            "Lambda would delete the rest and leave {which} in `{}`: they come back {when}, and {then}",
+            b.target.label()
+        ))
+    }
+
     /// The mapping's filter criteria drop the messages they don't match.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
-        super::filters::deliver(b, RecordSource::Sqs, "queue", event)
+        super::mapping::deliver(b, RecordSource::Sqs, "queue", event)
     }
 
     fn rules(&self, on_one_target: &[&Site<'_>], out: &mut Vec<Diagnostic>) {
@@ -808,8 +835,8 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             props.insert("ScalingConfig".into(), json!({"MaximumConcurrency": c}));
         }
-        super::stream::metrics(b, &mut props);
-        super::filters::export(b, &mut props);
+        super::mapping::metrics(b, &mut props);
+        super::mapping::export(b, &mut props);
         let event_name = f.event_name(b, index);
         if cx.sam() {
             let mut sam = Map::new();

@@ -4,15 +4,10 @@
 use serde_json::{Map, Value, json};
 
 use super::BindingProblem;
-use super::export::{ExportCx, FunctionCx, Place};
-use super::filters;
-use super::s3::BUCKET_ARN;
-use super::sns::TOPIC_ARN;
-use super::sqs::QUEUE_ARN;
-use crate::model::arn::Arn;
+use super::export::{ExportCx, FunctionCx};
+use super::{destination, mapping};
 use crate::model::cfn::{self, Expr, ref_};
-use crate::model::names::is_resource_name;
-use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, ResourceKind, Settings, Source, Target};
+use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, ResourceKind, Settings, Source};
 use crate::pattern::RecordSource;
 
 pub const STARTING_POSITIONS: &[&str] = &["LATEST", "TRIM_HORIZON"];
@@ -81,7 +76,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec::new(
         "on-failure",
         KeyKind::Str {
-            check: Some(check_on_failure),
+            check: Some(destination::check_any),
             what: "an on-failure destination",
         },
     )
@@ -101,13 +96,21 @@ pub const KEYS: &[KeySpec] = &[
     )
     .flag("Streams: aggregate records over windows of this many seconds, 0 (none) to 900 [default: 0]")
     .fix("AWS accepts 0 (no window) to 900 seconds"),
-    KeySpec::new("metrics", KeyKind::Bool)
-        .flag("Streams and queues: publish the mapping's event-count metrics to CloudWatch [default: false]"),
-    super::filters::FILTERS,
+    mapping::METRICS,
+    mapping::FILTERS,
 ];
 
 /// The longest tumbling window: 15 minutes.
 pub const TUMBLING_WINDOW_MAX: i64 = 900;
+
+/// Whether `source`'s bindings are stream mappings (take these keys).
+pub fn applies(source: Source) -> bool {
+    source
+        .spec()
+        .binding_keys()
+        .iter()
+        .any(|k| k.key == "maximum-record-age-seconds")
+}
 
 pub const RETRY_ATTEMPTS_MAX: i64 = 10_000;
 /// A week, the longest a mapping may keep retrying a record.
@@ -116,34 +119,10 @@ pub const RECORD_AGE_MAX: i64 = 604_800;
 pub const RECORD_AGE_MIN: i64 = 60;
 pub const PARALLELIZATION_MAX: i64 = 10;
 
-/// `on-failure`: a resource name, or an SQS queue's, SNS topic's or S3
-/// bucket's ARN (Lambda takes a bucket for Kinesis and DynamoDB streams).
-fn check_on_failure(v: &str) -> Result<(), String> {
-    if v.starts_with("arn:") {
-        let kind = match v.split(':').nth(2) {
-            Some("sns") => TOPIC_ARN,
-            Some("sqs") => QUEUE_ARN,
-            Some("s3") => BUCKET_ARN,
-            other => {
-                return Err(format!(
-                    "`{v}` is an ARN of `{}`, not of an SQS queue, SNS topic or S3 bucket",
-                    other.unwrap_or_default()
-                ));
-            }
-        };
-        return Arn::parse(v, kind).map(|_| ()).map_err(|e| e.0);
-    }
-    if is_resource_name(v) {
-        Ok(())
-    } else {
-        Err("a declared resource's name starts with a letter and uses letters, digits, `-` and `_`; an ARN starts with `arn:`".into())
-    }
-}
-
 /// What the keys' kinds can't check: a record age of -1 or at least 60 s,
 /// and the filter criteria, as Lambda checks them for `source`.
 pub fn check_binding(settings: &Settings, source: RecordSource) -> Result<(), BindingProblem> {
-    filters::check(settings, source)?;
+    mapping::check(settings, source)?;
     match settings.int("maximum-record-age-seconds") {
         Some(age) if (0..RECORD_AGE_MIN).contains(&age) => Err(BindingProblem {
             key: "maximum-record-age-seconds",
@@ -169,7 +148,7 @@ pub fn describe(b: &Binding) -> String {
         b.target.label(),
         position(b),
         batch_size(b),
-        filters::described(b)
+        mapping::described(b)
     )
 }
 
@@ -180,7 +159,7 @@ pub fn list_label(b: &Binding) -> String {
         b.target.label(),
         position(b),
         batch_size(b),
-        filters::described(b).replacen(',', "", 1)
+        mapping::described(b).replacen(',', "", 1)
     )
 }
 
@@ -221,60 +200,59 @@ fn mapping_properties(b: &Binding) -> Map<String, Value> {
     if let Some(v) = b.settings.bool("bisect-batch-on-function-error") {
         props.insert("BisectBatchOnFunctionError".into(), json!(v));
     }
-    metrics(b, &mut props);
-    filters::export(b, &mut props);
+    mapping::metrics(b, &mut props);
+    mapping::export(b, &mut props);
     props
 }
 
-/// Where a binding's exhausted records go, with `sqs:SendMessage`,
-/// `sns:Publish` or `s3:PutObject` and `s3:ListBucket` on exactly it: its
-/// `on-failure` (a declared queue, topic or bucket, or an ARN), else the
-/// function's own failure queue.
+/// Where a binding's exhausted records go: its `on-failure` (a declared
+/// queue, topic or bucket, or an ARN, with what writing to it takes), else
+/// the function's own failure queue.
 fn on_failure(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding) -> Expr {
-    let Some(v) = b.settings.str("on-failure") else {
-        return f.failure_queue(cx);
-    };
-    let target = match Arn::parse(v, crate::model::arn::ANY) {
-        Ok(a) => Target::Arn(a),
-        Err(_) => Target::Resource(v.to_string()),
-    };
-    let p = Place::of(cx.ws, &target);
-    let (kind, arn) = match (p.resource, &target) {
-        (Some(r), _) => (r.kind.source(), r.kind.source().spec().arn_expr(&p)),
-        (None, Target::Arn(a)) if a.service() == "sns" => (Source::Sns, Expr::lit(a.as_str())),
-        (None, Target::Arn(a)) if a.service() == "s3" => (Source::S3, Expr::lit(a.as_str())),
-        _ => (Source::Sqs, Expr::lit(v)),
-    };
-    match kind {
-        Source::Sns => f.allow(&["sns:Publish"], vec![arn.clone()]),
-        // Lambda writes one object per failed batch and lists the bucket
-        // to check it can: `s3:PutObject` on its objects, `s3:ListBucket`
-        // on the bucket.
-        Source::S3 => {
-            let objects = arn.with_suffix("/*").unwrap_or_else(|| arn.clone());
-            f.allow(&["s3:PutObject"], vec![objects]);
-            f.allow(&["s3:ListBucket"], vec![arn.clone()]);
-        }
-        _ => f.allow(&["sqs:SendMessage"], vec![arn.clone()]),
+    match b.settings.str("on-failure") {
+        Some(v) => destination::resolve(cx, f, v).arn,
+        None => f.failure_queue(cx),
     }
-    // A declared queue or topic encrypted with its own KMS key: what
-    // sending to it takes, as a grant to send or publish gets.
-    if let Some(r) = p.resource
-        && kind != Source::S3
-    {
-        let access = if kind == Source::Sns { "publish" } else { "send" };
-        let extra = kind.spec().grant_statements(cx, r, access, f);
-        f.statements.extend(extra);
-    }
-    arn
 }
 
-/// `metrics = true`: the mapping's `MetricsConfig` (event counts), for
-/// stream and queue mappings alike.
-pub fn metrics(b: &Binding, props: &mut Map<String, Value>) {
-    if b.settings.bool("metrics") == Some(true) {
-        props.insert("MetricsConfig".into(), json!({"Metrics": ["EventCount"]}));
+/// What a stream mapping does with a batch whose records from `first` on
+/// failed: without failure reports, the response counts as success; with
+/// them, Lambda checkpoints before the first failed record and retries from
+/// it (bisecting, if set) as often as `maximum-retry-attempts` and
+/// `maximum-record-age-seconds` allow, then describes the batch at the
+/// on-failure destination.
+pub fn retry_report(b: &Binding, first: Option<usize>, total: usize) -> String {
+    if !b.settings.bool("report-batch-item-failures").unwrap_or(true) {
+        return "the binding does not report batch item failures (`report-batch-item-failures = false`), so Lambda ignores `batchItemFailures`: the response counts as success and the records are not retried".into();
     }
+    let which = match first {
+        Some(0) | None => format!("the whole batch ({total} record{})", if total == 1 { "" } else { "s" }),
+        Some(i) => format!(
+            "records [{i}] to [{}] (it checkpoints before the first failed record)",
+            total - 1
+        ),
+    };
+    let retries = match b.settings.int("maximum-retry-attempts") {
+        None | Some(-1) => "until the records expire from the stream".to_string(),
+        Some(0) => "not at all".to_string(),
+        Some(n) => format!("up to {n} time{}", if n == 1 { "" } else { "s" }),
+    };
+    let age = match b.settings.int("maximum-record-age-seconds") {
+        None | Some(-1) => String::new(),
+        Some(a) => format!(" or until they are {a} s old"),
+    };
+    let bisect = if b.settings.bool("bisect-batch-on-function-error") == Some(true) {
+        ", splitting the batch in two on each retry"
+    } else {
+        ""
+    };
+    let to = match b.settings.str("on-failure") {
+        Some(d) => format!("`{d}`"),
+        None => "the function's failure queue (`<Function>FailureQueue` in the exported template)".into(),
+    };
+    format!(
+        "Lambda would retry {which} {retries}{age}{bisect}, then send a description of the records that still fail to {to}, and read on"
+    )
 }
 
 /// The event source mapping of one stream binding, and the statements it needs.

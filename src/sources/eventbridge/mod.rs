@@ -123,6 +123,10 @@ const KEYS: &[KeySpec] = &[
         .validate(validate_pattern)
         .elsewhere("it is an EventBridge rule's event pattern")
         .ask("Event pattern (JSON, e.g. `{\"source\": [\"acme.orders\"]}`)?"),
+    crate::sources::asynchronous::RETRY,
+    crate::sources::asynchronous::EVENT_AGE,
+    crate::sources::asynchronous::ON_FAILURE,
+    crate::sources::asynchronous::ON_SUCCESS,
 ];
 
 static FORMS: &[BindingForm] = &[

@@ -441,6 +441,7 @@ fn module_permissions_and_secrets_follow_the_scaffold_manifests() {
     );
 }
 
+mod async_options;
 mod cases;
 mod serverless;
 mod sqs;

@@ -189,3 +189,4 @@ fn a_function_that_dies_at_start_is_reported() {
 
 mod cases;
 mod sqs;
+mod streams;

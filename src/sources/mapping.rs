@@ -1,8 +1,9 @@
-//! Filter criteria of an event source mapping (SQS queues, DynamoDB and
-//! Kinesis streams): the `filters` binding key (`--filter JSON`, repeated),
-//! its check, its export, and its local evaluation — the records a mapping
-//! would drop are dropped before `invoke` hands the event to the function,
-//! each with the reason. The matcher is [`crate::pattern::FilterCriteria`].
+//! What every event source mapping (SQS queues, DynamoDB and Kinesis
+//! streams) takes whatever its source: metrics, and filter criteria — the
+//! `filters` binding key (`--filter JSON`, repeated), its check, its export,
+//! and its local evaluation: the records a mapping would drop are dropped
+//! before `invoke` hands the event to the function, each with the reason.
+//! The matcher is [`crate::pattern::FilterCriteria`].
 
 use serde_json::{Map, Value, json};
 
@@ -27,6 +28,17 @@ pub const FILTERS: KeySpec = KeySpec::new(
     "Streams and queues: pass only the records this filter pattern (JSON, AWS's syntax) matches; repeat for up to 5 (a record passes if any matches)",
 )
 .elsewhere("filter criteria belong to an SQS, DynamoDB or Kinesis binding (SNS has `--filter-policy`, EventBridge `--pattern`)");
+
+/// `metrics = true`: the mapping's `MetricsConfig` (event counts).
+pub const METRICS: KeySpec = KeySpec::new("metrics", KeyKind::Bool)
+    .flag("Streams and queues: publish the mapping's event-count metrics to CloudWatch [default: false]");
+
+/// The mapping's `MetricsConfig`, where `metrics = true`.
+pub fn metrics(b: &Binding, props: &mut Map<String, Value>) {
+    if b.settings.bool(METRICS.key) == Some(true) {
+        props.insert("MetricsConfig".into(), json!({"Metrics": ["EventCount"]}));
+    }
+}
 
 fn criteria(settings: &Settings, source: RecordSource) -> Option<Result<FilterCriteria, PatternError>> {
     match settings.get(KEY) {
