@@ -144,6 +144,11 @@ impl FilterPattern {
         self.source
     }
 
+    /// The alternatives `$or` expands the pattern into, in document order.
+    pub(super) fn rules(&self) -> &[SubRule] {
+        &self.rules
+    }
+
     /// Whether Lambda would pass `record` (one element of the event's
     /// `Records`) to the function.
     pub fn matches(&self, record: &Value) -> Verdict {
@@ -219,13 +224,13 @@ impl FilterPattern {
 /// How an alternative uses the payload key: not at all, as JSON keys, or
 /// as a plain value.
 #[derive(PartialEq)]
-enum Form {
+pub(super) enum Form {
     Unused,
     Json,
     Plain,
 }
 
-fn form(rule: &SubRule, key: &str) -> Form {
+pub(super) fn form(rule: &SubRule, key: &str) -> Form {
     let below = format!("{key}.");
     if rule.fields.iter().any(|f| f.path.starts_with(&below)) {
         Form::Json
@@ -248,7 +253,7 @@ fn format_failure(path: &str, json_expected: bool, found: &str) -> Failure {
 }
 
 /// A payload that is a JSON object or array.
-fn json_document(text: &str) -> Option<Value> {
+pub(super) fn json_document(text: &str) -> Option<Value> {
     match serde_json::from_str::<Value>(text) {
         Ok(v @ (Value::Object(_) | Value::Array(_))) => Some(v),
         _ => None,

@@ -7,7 +7,8 @@
 //! - [`EventPattern`]: EventBridge rule patterns, every operator.
 //! - [`FilterCriteria`] / [`FilterPattern`]: Lambda event-source-mapping
 //!   filters for SQS, Kinesis and DynamoDB streams, with Lambda's subset of
-//!   operators and its rules for `body`, `data` and `dynamodb`.
+//!   operators and its rules for `body`, `data` and `dynamodb`;
+//!   [`FilterCriteria::witness`] changes a record as little as it can to pass.
 //! - [`FilterPolicy`]: SNS subscription filter policies, on message
 //!   attributes or on the JSON body.
 //!
@@ -61,6 +62,7 @@ mod matcher;
 mod path;
 mod sns;
 mod value;
+mod witness;
 
 use std::fmt;
 
