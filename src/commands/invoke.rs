@@ -134,7 +134,10 @@ pub fn exec(args: InvokeArgs, ctx: &Context, shell: &mut Shell) -> CliResult {
                     opts.krate,
                     reasons.join("; ")
                 ),
-                "change the event (or the binding's filter), or pass the event to `--event` as the source would deliver it",
+                format!(
+                    "change the event (or the binding's filter), or pass the event to `--event` as the source would deliver it (`cargo trigger event --for {}` prints one that passes the filters where it can)",
+                    opts.krate
+                ),
             ));
             Err(CliError::code(1))
         }

@@ -91,7 +91,13 @@ pub fn generate(ws: Option<&Workspace>, opts: &EventOptions) -> CargoResult<Valu
         origin: &origin,
         from_crate: crate_sample,
     };
-    source.spec().sample_event(&req)
+    let event = source.spec().sample_event(&req)?;
+    // A crate's sample, with no field given, passes its binding's filters
+    // where it can (fields given are kept as given).
+    Ok(match crate_sample.and_then(|c| c.binding) {
+        Some(b) if opts.flags.0.is_empty() => source.spec().fit_sample(b, event),
+        _ => event,
+    })
 }
 
 /// An unknown kind, with the closest known one and the kinds that fit (the

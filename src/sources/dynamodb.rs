@@ -285,6 +285,10 @@ impl SourceSpec for Dynamodb {
         Some(stream::retry_report(b, first, total))
     }
 
+    fn fit_sample(&self, b: &Binding, event: Value) -> Value {
+        super::mapping::fit(b, RecordSource::DynamoDb, event)
+    }
+
     /// The mapping's filter criteria drop the records they don't match.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
         super::mapping::deliver(b, RecordSource::DynamoDb, "table", event)

@@ -152,6 +152,10 @@ impl SourceSpec for Kinesis {
         Some(stream::retry_report(b, first, total))
     }
 
+    fn fit_sample(&self, b: &Binding, event: Value) -> Value {
+        super::mapping::fit(b, RecordSource::Kinesis, event)
+    }
+
     /// The mapping's filter criteria drop the records they don't match.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
         super::mapping::deliver(b, RecordSource::Kinesis, "stream", event)

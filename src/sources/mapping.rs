@@ -139,6 +139,22 @@ pub fn deliver(b: &Binding, source: RecordSource, what: &str, mut event: Value) 
     }
 }
 
+/// `event`'s records, each changed as little as possible to pass the
+/// binding's filters (one no filter can be made to pass stays as it is).
+pub fn fit(b: &Binding, source: RecordSource, mut event: Value) -> Value {
+    let Some(Ok(criteria)) = criteria(&b.settings, source) else {
+        return event;
+    };
+    if let Some(records) = event.get_mut("Records").and_then(Value::as_array_mut) {
+        for r in records.iter_mut() {
+            if let Some(fitted) = criteria.witness(r) {
+                *r = fitted;
+            }
+        }
+    }
+    event
+}
+
 /// A record's identifier as `batchItemFailures` names it.
 fn record_id(source: RecordSource, record: &Value) -> Option<&str> {
     let pointer = match source {

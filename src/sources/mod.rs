@@ -506,6 +506,13 @@ pub trait SourceSpec: Sync {
         Map::new()
     }
 
+    /// A crate's generated sample (`event --for` without field flags) made
+    /// to pass binding `b`'s filters where it can, so what `invoke` runs
+    /// reaches the function: the event as it is by default.
+    fn fit_sample(&self, _b: &Binding, event: Value) -> Value {
+        event
+    }
+
     /// What Lambda would do with the records of a batch the function
     /// reported as failed (`batchItemFailures`): `first` is the position of
     /// the first one (`None`: one named no record, so the whole batch), of

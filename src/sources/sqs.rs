@@ -661,6 +661,10 @@ impl SourceSpec for Sqs {
         ))
     }
 
+    fn fit_sample(&self, b: &Binding, event: Value) -> Value {
+        super::mapping::fit(b, RecordSource::Sqs, event)
+    }
+
     /// The mapping's filter criteria drop the messages they don't match.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> super::Delivery {
         super::mapping::deliver(b, RecordSource::Sqs, "queue", event)

@@ -162,6 +162,29 @@ fn invoke_applies_the_filter_criteria_before_the_function_sees_the_batch() {
     assert!(!r.stderr.contains("Building"), "{}", r.stderr);
     assert_eq!(r.stdout, "");
 
+    // The crate's own sample (its tests' messages) is not what the filter
+    // passes: `invoke` says so; `event --for` without fields gives one that
+    // passes, which runs.
+    let r = trigger(ws, &["invoke", "jobs-sqs-trigger"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("help: change the event (or the binding's filter), or pass the event to `--event` as the source would deliver it (`cargo trigger event --for jobs-sqs-trigger` prints one that passes the filters where it can)"),
+        "{}",
+        r.stderr
+    );
+    let r = trigger(ws, &["event", "--for", "jobs-sqs-trigger", "--records", "2"]).success();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let fitted: Value = serde_json::from_str(&r.stdout).unwrap();
+    for record in fitted["Records"].as_array().unwrap() {
+        let body: Value = serde_json::from_str(record["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["action"], "x", "{body}");
+    }
+    std::fs::write(ws.join("fitted.json"), &r.stdout).unwrap();
+    let r = trigger(ws, &["invoke", "jobs-sqs-trigger", "--event", "fitted.json"]).success();
+    assert_eq!(failures(&r.stdout), Vec::<String>::new(), "{}", r.stdout);
+    assert!(!r.stderr.contains("filters out"), "{}", r.stderr);
+
     // `event --for` prints the event as asked for, and says what the
     // mapping would drop of it.
     let r = trigger(
