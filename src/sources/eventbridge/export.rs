@@ -124,13 +124,15 @@ fn scheduled_input() -> Expr {
 }
 
 /// The role Scheduler assumes to invoke the function: one per function, for
-/// all its schedules.
-fn scheduler_role(cx: &mut ExportCx<'_>, f: &FunctionCx<'_>) -> String {
+/// all its schedules. It may also send to `dead_letter`, the schedules'
+/// dead-letter queue (Scheduler sends there with the schedule's role).
+fn scheduler_role(cx: &mut ExportCx<'_>, f: &FunctionCx<'_>, dead_letter: &Expr) -> String {
     let id = format!("{}SchedulerRole", f.logical());
     if cx.template.resources.contains_key(&id) {
         return id;
     }
     let invoke = Statement::allow(&["lambda:InvokeFunction"], vec![f.arn()]);
+    let send = Statement::allow(&["sqs:SendMessage"], vec![dead_letter.clone()]);
     cx.add(
         id.clone(),
         cfn::Resource::with_properties(
@@ -148,7 +150,7 @@ fn scheduler_role(cx: &mut ExportCx<'_>, f: &FunctionCx<'_>) -> String {
                         }},
                     }],
                 },
-                "Policies": [{"PolicyName": "invoke-function", "PolicyDocument": policy_document(&[invoke])}],
+                "Policies": [{"PolicyName": "invoke-function", "PolicyDocument": policy_document(&[invoke, send])}],
             }),
         ),
     );
@@ -156,7 +158,10 @@ fn scheduler_role(cx: &mut ExportCx<'_>, f: &FunctionCx<'_>) -> String {
 }
 
 fn schedule(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, s: &Schedule<'_>, index: usize) {
-    let role = scheduler_role(cx, f);
+    // What Scheduler could not deliver (after its retries) goes to the
+    // function's failure queue rather than vanishing.
+    let dead_letter = f.failure_queue(cx);
+    let role = scheduler_role(cx, f, &dead_letter);
     let window = match s.window {
         Some(m) => json!({"Mode": "FLEXIBLE", "MaximumWindowInMinutes": m}),
         None => json!({"Mode": "OFF"}),
@@ -174,6 +179,7 @@ fn schedule(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, s: &Schedule<'_>, ind
         props["RoleArn"] = get_att(&role, "Arn").into();
         // CloudFormation names it, so two stacks never share a name.
         props["OmitName"] = json!(true);
+        props["DeadLetterConfig"] = json!({"Arn": dead_letter});
         f.events
             .insert(event_name, json!({"Type": "ScheduleV2", "Properties": props}));
         return;
@@ -182,6 +188,7 @@ fn schedule(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, s: &Schedule<'_>, ind
         "Arn": f.arn(),
         "RoleArn": get_att(&role, "Arn"),
         "Input": scheduled_input(),
+        "DeadLetterConfig": {"Arn": dead_letter},
     });
     cx.add(
         format!("{}{event_name}", f.logical()),

@@ -52,9 +52,11 @@ fn of_type<'a>(t: &'a Value, ty: &str) -> Vec<(&'a String, &'a Value)> {
 
 /// The one Scheduler role of function `f`, checked: only Scheduler, for
 /// this account's `default` group, may assume it, and it may only invoke
-/// `f`.
+/// `f` and send to `f`'s failure queue (the schedules' dead-letter queue).
 fn check_scheduler_role(t: &Value, f: &str) {
-    let role = &t["Resources"][format!("{}SchedulerRole", f.trim_end_matches("Function"))];
+    let base = f.trim_end_matches("Function");
+    let role = &t["Resources"][format!("{base}SchedulerRole")];
+    let queue = format!("{base}FailureQueue");
     assert_eq!(role["Type"], "AWS::IAM::Role", "{f}");
     let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"];
     assert_eq!(trust.as_array().unwrap().len(), 1);
@@ -71,7 +73,11 @@ fn check_scheduler_role(t: &Value, f: &str) {
     assert_eq!(policies.len(), 1);
     assert_eq!(
         policies[0]["PolicyDocument"]["Statement"],
-        json!([{"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": {"Fn::GetAtt": [f, "Arn"]}}])
+        json!([
+            {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": {"Fn::GetAtt": [f, "Arn"]}},
+            // The schedules' dead-letter queue, which Scheduler sends to with this role.
+            {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": {"Fn::GetAtt": [queue, "Arn"]}},
+        ])
     );
 }
 
@@ -111,6 +117,11 @@ fn sam_template_with_every_kind_of_binding() {
         "rate(5 minutes)"
     );
     assert_eq!(every["Schedule1"]["Properties"]["ScheduleExpression"], "rate(1 hour)");
+    // What Scheduler can't deliver goes to the function's failure queue.
+    assert_eq!(
+        every["Schedule0"]["Properties"]["DeadLetterConfig"],
+        json!({"Arn": {"Fn::GetAtt": ["EveryFiveFailureQueue", "Arn"]}})
+    );
     assert_eq!(
         every["Schedule1"]["Properties"]["RoleArn"],
         json!({"Fn::GetAtt": ["EveryFiveSchedulerRole", "Arn"]})
@@ -216,6 +227,10 @@ fn cloudformation_template_with_every_kind_of_binding() {
         json!({"Fn::GetAtt": ["NightlySchedulerRole", "Arn"]})
     );
     check_input(&s["Target"]["Input"]);
+    assert_eq!(
+        s["Target"]["DeadLetterConfig"],
+        json!({"Arn": {"Fn::GetAtt": ["NightlyFailureQueue", "Arn"]}})
+    );
     check_scheduler_role(&t, "NightlyFunction");
     check_scheduler_role(&t, "EveryFiveFunction");
     assert_eq!(res["EveryFiveSchedule1"]["Type"], "AWS::Scheduler::Schedule");
@@ -293,7 +308,11 @@ fn no_policy_names_every_resource() {
                     .flat_map(|p| p["PolicyDocument"]["Statement"].as_array().unwrap())
                     .flat_map(|s| s["Action"].as_array().unwrap())
                     .collect();
-                assert_eq!(actions, [&json!("lambda:InvokeFunction")], "{id}");
+                assert_eq!(
+                    actions,
+                    [&json!("lambda:InvokeFunction"), &json!("sqs:SendMessage")],
+                    "{id}"
+                );
             }
         }
     }
