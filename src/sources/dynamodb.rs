@@ -303,6 +303,7 @@ impl SourceSpec for Dynamodb {
     }
 
     fn rules(&self, on_one_target: &[&Site<'_>], out: &mut Vec<Diagnostic>) {
+        stream::window_rules(on_one_target, out);
         // More than two readers of one DynamoDB stream get throttled.
         if on_one_target.len() <= 2 {
             return;

@@ -169,6 +169,10 @@ impl SourceSpec for Kinesis {
         stream::list_label(b)
     }
 
+    fn rules(&self, on_one_target: &[&super::Site<'_>], out: &mut Vec<crate::diagnostics::Diagnostic>) {
+        stream::window_rules(on_one_target, out);
+    }
+
     fn resource(&self) -> &'static ResourceInfo {
         &RESOURCE
     }

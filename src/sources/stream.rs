@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::BindingProblem;
 use super::export::{ExportCx, FunctionCx};
+use super::{BindingProblem, Site};
 use super::{destination, mapping};
+use crate::diagnostics::Diagnostic;
 use crate::model::cfn::{self, Expr, ref_};
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, ResourceKind, Settings, Source};
 use crate::pattern::RecordSource;
@@ -212,6 +213,25 @@ fn on_failure(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding) -> Exp
     match b.settings.str("on-failure") {
         Some(v) => destination::resolve(cx, f, v).arn,
         None => f.failure_queue(cx),
+    }
+}
+
+/// A tumbling window changes what the function must answer: Lambda counts
+/// a response without `state` as a failed invocation, and the generated
+/// handler answers a plain batch response. A warning per such binding (the
+/// handler may have been changed to answer `state`).
+pub fn window_rules(sites: &[&Site<'_>], out: &mut Vec<Diagnostic>) {
+    for s in sites {
+        if let Some(w) = s.binding.settings.int("tumbling-window-seconds").filter(|w| *w > 0) {
+            out.push(
+                Diagnostic::warning("tumbling-window", &s.file, s.key(), format!(
+                    "`{}` reads `{}` in {w} s tumbling windows: Lambda counts every response without a `state` as failed, and the generated handler answers none",
+                    s.crate_name,
+                    s.binding.target.label()
+                ))
+                .with_help("answer a time-window response (aws_lambda_events' `KinesisTimeWindowEventResponse` / `TimeWindowEventResponse`, with `state`) from the handler, or remove `tumbling-window-seconds`"),
+            );
+        }
     }
 }
 

@@ -541,3 +541,42 @@ fn filters_are_checked_as_lambda_checks_them() {
     assert!(r.stderr.contains("filters"), "{}", r.stderr);
     assert!(r.stderr.contains("invalid filter pattern"), "{}", r.stderr);
 }
+
+#[test]
+fn a_tumbling_window_warns_that_the_handler_must_answer_its_state() {
+    let dir = workspace();
+    let ws = dir.path();
+    let r = run(
+        ws,
+        &[
+            "new",
+            "--source",
+            "kinesis",
+            "--stream",
+            "clicks",
+            "--tumbling-window-seconds",
+            "60",
+        ],
+    )
+    .success();
+    let says = "warning: `clicks-kinesis-trigger` reads `clicks` in 60 s tumbling windows: Lambda counts every response without a `state` as failed, and the generated handler answers none";
+    assert!(r.stderr.contains(says), "{}", r.stderr);
+    let r = run(ws, &["check"]).success();
+    assert!(r.stderr.contains(says), "{}", r.stderr);
+    // No window, no warning.
+    let dir = workspace();
+    let r = run(
+        dir.path(),
+        &[
+            "new",
+            "--source",
+            "dynamodb",
+            "--table",
+            "todos",
+            "--tumbling-window-seconds",
+            "0",
+        ],
+    )
+    .success();
+    assert!(!r.stderr.contains("tumbling"), "{}", r.stderr);
+}
