@@ -283,9 +283,11 @@ pub fn plan_unwire(ws: &Workspace, opts: &UnwireOptions) -> CargoResult<Planned>
     plan.update_manifest(&manifest);
 
     let mut notes = Vec::new();
+    // What the removed bindings used: their targets and the resources their
+    // keys name (a stream's `on-failure` queue).
     let removed: BTreeSet<&str> = indices
         .iter()
-        .filter_map(|&i| trigger.bindings[i].target.resource_name())
+        .flat_map(|&i| binding::resources_named(trigger.source, &trigger.bindings[i]))
         .collect();
     // Bound to, or named by a key of (a stream's `on-failure`), a binding
     // that stays.

@@ -290,6 +290,43 @@ fn prune_keeps_a_queue_that_an_on_failure_still_names() {
     assert!(read(ws, "Cargo.toml").contains("[workspace.metadata.trigger.resources.jobs]"));
     let r = run(ws, &["check"]).success();
     assert!(!r.stderr.contains("resource `jobs`"), "{}", r.stderr);
+    // A binding's own on-failure queue goes with it when nothing else names it.
+    run(
+        ws,
+        &[
+            "wire",
+            "clicks-kinesis-trigger",
+            "--stream",
+            "views",
+            "--create",
+            "--on-failure",
+            "spare",
+        ],
+    )
+    .failure();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        read(ws, "Cargo.toml") + "\n[workspace.metadata.trigger.resources.spare]\ntype = \"sqs-queue\"\n",
+    )
+    .unwrap();
+    run(
+        ws,
+        &[
+            "wire",
+            "clicks-kinesis-trigger",
+            "--stream",
+            "views",
+            "--create",
+            "--on-failure",
+            "spare",
+        ],
+    )
+    .success();
+    run(ws, &["unwire", "clicks-kinesis-trigger", "views", "--prune"]).success();
+    let root = read(ws, "Cargo.toml");
+    assert!(!root.contains("resources.spare"), "{root}");
+    assert!(!root.contains("resources.views"), "{root}");
+    assert!(root.contains("resources.jobs"), "{root}");
     // The crate that named it was the last: it goes with it.
     run(ws, &["remove", "clicks-kinesis-trigger", "--prune"]).success();
     assert!(!read(ws, "Cargo.toml").contains("resources.jobs"));
