@@ -69,13 +69,23 @@ pub fn count(b: &Binding) -> usize {
     }
 }
 
-/// ", 2 filters" (nothing without filters).
-pub fn described(b: &Binding) -> String {
+/// "2 filters", for `describe` and `list`; `None` without filters.
+pub fn counted(b: &Binding) -> Option<String> {
     match count(b) {
-        0 => String::new(),
-        1 => ", 1 filter".into(),
-        n => format!(", {n} filters"),
+        0 => None,
+        1 => Some("1 filter".into()),
+        n => Some(format!("{n} filters")),
     }
+}
+
+/// ", 2 filters" (nothing without filters), to end a description.
+pub fn described(b: &Binding) -> String {
+    counted(b).map(|c| format!(", {c}")).unwrap_or_default()
+}
+
+/// " 2 filters" (nothing without filters), inside a `list` label.
+pub fn labelled(b: &Binding) -> String {
+    counted(b).map(|c| format!(" {c}")).unwrap_or_default()
 }
 
 /// `FilterCriteria` of the mapping (SAM's event and

@@ -628,7 +628,7 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             s.push_str(&format!(" max{c}"));
         }
-        s.push_str(&super::mapping::described(b).replacen(',', "", 1));
+        s.push_str(&super::mapping::labelled(b));
         s.push(']');
         s
     }

@@ -160,7 +160,7 @@ pub fn list_label(b: &Binding) -> String {
         b.target.label(),
         position(b),
         batch_size(b),
-        mapping::described(b).replacen(',', "", 1)
+        mapping::labelled(b)
     )
 }
 
