@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::statements;
+use super::{new_or_nothing, statements, workspace_with};
 use crate::support::{self, read, run};
 
 const ROOT: &str = r#"[workspace]
@@ -26,22 +26,15 @@ type = "s3-bucket"
 "#;
 
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("Cargo.toml"), ROOT).unwrap();
-    dir
+    workspace_with(ROOT)
 }
 
-/// `new` of an S3 trigger with `args`: its exit code and stderr; a refusal
-/// writes nothing.
+/// `new` of a S3 trigger with `args`: its exit code and stderr; a
+/// refusal writes nothing.
 fn new_s3(ws: &Path, args: &[&str]) -> (i32, String) {
-    let mut full = vec!["new", "-q", "--source", "s3", "--bucket", "photos"];
+    let mut full = vec!["--source", "s3", "--bucket", "photos"];
     full.extend_from_slice(args);
-    let r = run(ws, &full);
-    if r.code != 0 {
-        assert_eq!(read(ws, "Cargo.toml"), ROOT, "{}", r.stderr);
-        assert!(!ws.join("triggers").exists(), "{}", r.stderr);
-    }
-    (r.code, r.stderr)
+    new_or_nothing(ws, ROOT, &full)
 }
 
 #[test]
@@ -120,7 +113,7 @@ fn destinations_name_a_declared_resource_or_an_arn() {
 fn the_invoke_config_is_exported_with_least_privilege() {
     let dir = workspace();
     let ws = dir.path();
-    new_s3(
+    let (code, stderr) = new_s3(
         ws,
         &[
             "--maximum-retry-attempts",
@@ -133,6 +126,7 @@ fn the_invoke_config_is_exported_with_least_privilege() {
             "handled",
         ],
     );
+    assert_eq!(code, 0, "{stderr}");
     run(
         ws,
         &[
@@ -223,7 +217,7 @@ fn the_invoke_config_is_exported_with_least_privilege() {
 fn a_function_s_bindings_must_agree_on_its_invoke_config() {
     let dir = workspace();
     let ws = dir.path();
-    new_s3(ws, &["--maximum-retry-attempts", "1"]);
+    assert_eq!(new_s3(ws, &["--maximum-retry-attempts", "1"]).0, 0);
     run(
         ws,
         &[

@@ -270,6 +270,26 @@ fn sam_and_cloudformation_templates_pass_aws_tools() {
     );
 }
 
+/// A workspace whose root manifest is `root`.
+fn workspace_with(root: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), root).unwrap();
+    dir
+}
+
+/// `new -q` with `args` in `ws`, whose root manifest was `root`: its exit
+/// code and stderr; a refusal writes nothing.
+fn new_or_nothing(ws: &std::path::Path, root: &str, args: &[&str]) -> (i32, String) {
+    let mut full = vec!["new", "-q"];
+    full.extend_from_slice(args);
+    let r = run(ws, &full);
+    if r.code != 0 {
+        assert_eq!(read(ws, "Cargo.toml"), root, "{}", r.stderr);
+        assert!(!ws.join("triggers").exists(), "{}", r.stderr);
+    }
+    (r.code, r.stderr)
+}
+
 /// Every IAM statement of the template.
 fn statements(t: &serde_json::Value) -> Vec<serde_json::Value> {
     let mut out = Vec::new();

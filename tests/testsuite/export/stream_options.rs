@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::statements;
+use super::{new_or_nothing, statements, workspace_with};
 use crate::support::{self, read, run};
 
 const ROOT: &str = r#"[workspace]
@@ -30,22 +30,15 @@ type = "kinesis-stream"
 "#;
 
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("Cargo.toml"), ROOT).unwrap();
-    dir
+    workspace_with(ROOT)
 }
 
 /// `new` of a Kinesis trigger with `args`: its exit code and stderr; a
 /// refusal writes nothing.
 fn new_kinesis(ws: &Path, args: &[&str]) -> (i32, String) {
-    let mut full = vec!["new", "-q", "--source", "kinesis", "--stream", "clicks"];
+    let mut full = vec!["--source", "kinesis", "--stream", "clicks"];
     full.extend_from_slice(args);
-    let r = run(ws, &full);
-    if r.code != 0 {
-        assert_eq!(read(ws, "Cargo.toml"), ROOT, "{}", r.stderr);
-        assert!(!ws.join("triggers").exists(), "{}", r.stderr);
-    }
-    (r.code, r.stderr)
+    new_or_nothing(ws, ROOT, &full)
 }
 
 #[test]
@@ -290,38 +283,24 @@ fn prune_keeps_a_queue_that_an_on_failure_still_names() {
     assert!(read(ws, "Cargo.toml").contains("[workspace.metadata.trigger.resources.jobs]"));
     let r = run(ws, &["check"]).success();
     assert!(!r.stderr.contains("resource `jobs`"), "{}", r.stderr);
-    // A binding's own on-failure queue goes with it when nothing else names it.
-    run(
-        ws,
-        &[
-            "wire",
-            "clicks-kinesis-trigger",
-            "--stream",
-            "views",
-            "--create",
-            "--on-failure",
-            "spare",
-        ],
-    )
-    .failure();
+    // A binding's own on-failure queue goes with it when nothing else names
+    // it (an undeclared one is refused first).
+    let wire = [
+        "wire",
+        "clicks-kinesis-trigger",
+        "--stream",
+        "views",
+        "--create",
+        "--on-failure",
+        "spare",
+    ];
+    run(ws, &wire).failure();
     std::fs::write(
         ws.join("Cargo.toml"),
         read(ws, "Cargo.toml") + "\n[workspace.metadata.trigger.resources.spare]\ntype = \"sqs-queue\"\n",
     )
     .unwrap();
-    run(
-        ws,
-        &[
-            "wire",
-            "clicks-kinesis-trigger",
-            "--stream",
-            "views",
-            "--create",
-            "--on-failure",
-            "spare",
-        ],
-    )
-    .success();
+    run(ws, &wire).success();
     run(ws, &["unwire", "clicks-kinesis-trigger", "views", "--prune"]).success();
     let root = read(ws, "Cargo.toml");
     assert!(!root.contains("resources.spare"), "{root}");
