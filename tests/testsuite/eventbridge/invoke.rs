@@ -46,6 +46,9 @@ fn workspace() -> tempfile::TempDir {
 
 #[test]
 fn an_event_the_rule_does_not_match_is_not_delivered() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = workspace();
     let ws = dir.path();
     for (detail, why) in [
@@ -83,6 +86,9 @@ fn an_event_the_rule_does_not_match_is_not_delivered() {
 
 #[test]
 fn a_matching_event_and_a_scheduled_run_reach_the_function() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = workspace();
     let ws = dir.path();
     // The crate's own sample matches its pattern.

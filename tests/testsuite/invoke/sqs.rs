@@ -29,6 +29,9 @@ fn ids(event: &Value) -> Vec<String> {
 
 #[test]
 fn sqs_triggers_report_their_failed_messages() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     trigger(ws, &["new", "-q", "--source", "sqs", "--queue", "jobs"]).success();
@@ -92,6 +95,9 @@ fn sqs_triggers_report_their_failed_messages() {
 /// would drop.
 #[test]
 fn invoke_applies_the_filter_criteria_before_the_function_sees_the_batch() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     trigger(

@@ -10,6 +10,9 @@ use crate::support;
 
 #[test]
 fn a_failed_stream_record_is_reported_with_the_mapping_s_retries() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     trigger(

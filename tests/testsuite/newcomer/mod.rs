@@ -135,6 +135,9 @@ fn photo_app() -> tempfile::TempDir {
 /// would not deliver are left out.
 #[test]
 fn invoke_as_a_newcomer_runs_it() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = photo_app();
     let ws = dir.path();
     let r = trigger(ws, &["invoke", "photo-index-dynamodb-trigger"]).success();

@@ -183,6 +183,9 @@ fn trigger(ws: &Path, args: &[&str]) -> support::Run {
 /// only the messages the policy accepts reach the function.
 #[test]
 fn invoke_applies_the_filter_policy_before_the_function_sees_the_event() {
+    // Generated crates of one name share `target/debug/NAME` in the shared
+    // target: one test at a time builds and runs them.
+    let _turn = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
     trigger(
