@@ -104,7 +104,7 @@ pub fn export(b: &Binding, props: &mut Map<String, Value>) {
 /// What the mapping hands the function of `event`: its `Records` that pass
 /// the filters, with a note for each one dropped; nothing when none passes
 /// (Lambda then does not invoke the function).
-pub fn deliver(b: &Binding, source: RecordSource, what: &str, mut event: Value) -> Delivery {
+pub fn deliver(b: &Binding, source: RecordSource, what: &str, event: Value) -> Delivery {
     let mapping = format!("the mapping of {what} `{}`", b.target.label());
     let criteria = match criteria(&b.settings, source) {
         None => return Delivery::all(event),
@@ -116,37 +116,22 @@ pub fn deliver(b: &Binding, source: RecordSource, what: &str, mut event: Value) 
             };
         }
     };
-    let Some(records) = event.get("Records").and_then(Value::as_array) else {
-        return Delivery {
-            event: Some(event),
-            notes: vec![format!(
-                "the event has no `Records`, so the filter criteria of {mapping} were not applied"
-            )],
-        };
-    };
-    let total = records.len();
-    let mut kept = Vec::new();
-    let mut notes = Vec::new();
-    for (i, record) in records.iter().enumerate() {
-        match criteria.matches(record) {
-            Verdict::Match => kept.push(record.clone()),
-            Verdict::NoMatch(why) => {
-                let which = match record_id(source, record) {
-                    Some(id) => format!("record [{i}] of {total} (`{id}`)"),
-                    None => format!("record [{i}] of {total}"),
-                };
-                notes.push(format!("{mapping} filters out {which}: {why}"));
-            }
+    Delivery::of_records(event, |i, total, record| match criteria.matches(record) {
+        Verdict::Match => None,
+        Verdict::NoMatch(why) => {
+            let which = match record_id(source, record) {
+                Some(id) => format!("record [{i}] of {total} (`{id}`)"),
+                None => format!("record [{i}] of {total}"),
+            };
+            Some(format!("{mapping} filters out {which}: {why}"))
         }
-    }
-    if kept.is_empty() && total > 0 {
-        return Delivery { event: None, notes };
-    }
-    event["Records"] = Value::Array(kept);
-    Delivery {
+    })
+    .unwrap_or_else(|event| Delivery {
         event: Some(event),
-        notes,
-    }
+        notes: vec![format!(
+            "the event has no `Records`, so the filter criteria of {mapping} were not applied"
+        )],
+    })
 }
 
 /// `event`'s records, each changed as little as possible to pass the

@@ -277,6 +277,36 @@ impl Delivery {
             notes: Vec::new(),
         }
     }
+
+    /// `event` with the `Records` that `drop` finds no reason to leave out
+    /// (it is given each record's position, the number of records and the
+    /// record), and a note for each it does; nothing when records there were
+    /// and none is left. `Err(event)` when the event has no `Records`.
+    pub fn of_records(
+        mut event: Value,
+        mut drop: impl FnMut(usize, usize, &Value) -> Option<String>,
+    ) -> Result<Delivery, Value> {
+        let Some(records) = event.get("Records").and_then(Value::as_array) else {
+            return Err(event);
+        };
+        let total = records.len();
+        let mut kept = Vec::new();
+        let mut notes = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            match drop(i, total, record) {
+                None => kept.push(record.clone()),
+                Some(note) => notes.push(note),
+            }
+        }
+        if kept.is_empty() && total > 0 {
+            return Ok(Delivery { event: None, notes });
+        }
+        event["Records"] = Value::Array(kept);
+        Ok(Delivery {
+            event: Some(event),
+            notes,
+        })
+    }
 }
 
 /// The trigger-level keys besides `source` (`event`, `token-version`,

@@ -657,16 +657,10 @@ impl SourceSpec for S3 {
     /// left out, with a note each; an event with none left is not
     /// delivered. Events of another shape (EventBridge's) pass unchanged.
     fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> Delivery {
-        let Some(records) = event.get("Records").and_then(Value::as_array) else {
-            return Delivery::all(event);
-        };
         let f = filter(b);
-        let mut kept = Vec::new();
-        let mut notes = Vec::new();
-        for (i, record) in records.iter().enumerate() {
+        Delivery::of_records(event, |i, _, record| {
             let (Some(name), Some(key)) = (record["eventName"].as_str(), record["s3"]["object"]["key"].as_str()) else {
-                kept.push(record.clone());
-                continue;
+                return None;
             };
             let event_type = format!("s3:{name}");
             let key = decode_key(key);
@@ -682,23 +676,14 @@ impl SourceSpec for S3 {
                     .filter(|x| !key.ends_with(x))
                     .map(|x| format!("its key `{key}` does not end with `{x}`"))
             };
-            match why {
-                None => kept.push(record.clone()),
-                Some(why) => notes.push(format!(
+            why.map(|why| {
+                format!(
                     "S3 would never deliver record [{i}] to the binding {}: {why}",
                     self.describe(b)
-                )),
-            }
-        }
-        if kept.is_empty() && !records.is_empty() {
-            return Delivery { event: None, notes };
-        }
-        let mut event = event;
-        event["Records"] = Value::Array(kept);
-        Delivery {
-            event: Some(event),
-            notes,
-        }
+                )
+            })
+        })
+        .unwrap_or_else(Delivery::all)
     }
 
     fn export_binding(&self, cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize) {

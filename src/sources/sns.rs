@@ -17,7 +17,7 @@ use crate::events::{DEFAULT_REGION, EPOCH, Origin, hex_id, uuid};
 use crate::model::arn::{Arn, ArnKind, KMS_KEY};
 use crate::model::cfn::{self, Expr, Statement, get_att, ref_};
 use crate::model::{Binding, KeyDefault, KeyKind, KeySpec, Resource, Settings, Source, Target, quoted_or};
-use crate::pattern::{FilterPolicy, FilterPolicyScope, Verdict};
+use crate::pattern::{FilterPolicy, FilterPolicyScope};
 use crate::scaffold::{CrateScaffold, SampleSpec};
 
 pub struct Sns;
@@ -636,7 +636,7 @@ impl SourceSpec for Sns {
 
     /// SNS applies the subscription's filter policy to each message before
     /// it invokes the function: the messages it rejects are not delivered.
-    fn deliver(&self, b: &Binding, _r: Option<&Resource>, mut event: Value) -> Delivery {
+    fn deliver(&self, b: &Binding, _r: Option<&Resource>, event: Value) -> Delivery {
         let subscription = format!("the subscription to topic `{}`", b.target.label());
         let policy = match policy_of(b) {
             None => return Delivery::all(event),
@@ -649,45 +649,25 @@ impl SourceSpec for Sns {
                 };
             }
         };
-        let Some(records) = event.get("Records").and_then(Value::as_array) else {
-            return Delivery {
-                event: Some(event),
-                notes: vec![format!(
-                    "the event has no SNS `Records`, so the filter policy of {subscription} was not applied"
-                )],
-            };
-        };
-        let total = records.len();
-        if total == 0 {
-            return Delivery::all(event);
-        }
-        let mut kept = Vec::new();
-        let mut notes = Vec::new();
-        for (i, record) in records.iter().enumerate() {
+        Delivery::of_records(event, |i, total, record| {
             let sns = record.get("Sns").unwrap_or(&Value::Null);
             let attributes = sns.get("MessageAttributes").unwrap_or(&Value::Null);
             let body = sns.get("Message").and_then(Value::as_str).unwrap_or_default();
-            match policy.matches(attributes, body) {
-                Verdict::Match => kept.push(record.clone()),
-                Verdict::NoMatch(why) => {
-                    let id = sns.get("MessageId").and_then(Value::as_str).unwrap_or("?");
-                    let which = if total == 1 {
-                        format!("the message (`{id}`)")
-                    } else {
-                        format!("message {} of {total} (`{id}`)", i + 1)
-                    };
-                    notes.push(format!("{subscription} filters out {which}: {why}"));
-                }
-            }
-        }
-        if kept.is_empty() {
-            return Delivery { event: None, notes };
-        }
-        event["Records"] = Value::Array(kept);
-        Delivery {
+            let why = policy.matches(attributes, body).mismatch()?.to_string();
+            let id = sns.get("MessageId").and_then(Value::as_str).unwrap_or("?");
+            let which = if total == 1 {
+                format!("the message (`{id}`)")
+            } else {
+                format!("message {} of {total} (`{id}`)", i + 1)
+            };
+            Some(format!("{subscription} filters out {which}: {why}"))
+        })
+        .unwrap_or_else(|event| Delivery {
             event: Some(event),
-            notes,
-        }
+            notes: vec![format!(
+                "the event has no SNS `Records`, so the filter policy of {subscription} was not applied"
+            )],
+        })
     }
 
     fn export_binding(&self, cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>, b: &Binding, index: usize) {
