@@ -144,10 +144,7 @@ fn function(cx: &mut ExportCx<'_>, m: &Member, t: &TriggerMeta) {
     }
     role(cx, &f, &lambda);
     let mut log = cfn::Resource::new("AWS::Logs::LogGroup");
-    log.prop(
-        "RetentionInDays",
-        lambda.log_retention.unwrap_or(DEFAULT_LOG_RETENTION_DAYS),
-    );
+    log.prop("RetentionInDays", log_retention(&lambda));
     cx.add(log_id.clone(), log);
     let function = function_resource(cx, &f, &lambda, &log_id);
     cx.template
@@ -159,6 +156,12 @@ fn function(cx: &mut ExportCx<'_>, m: &Member, t: &TriggerMeta) {
 /// `deploy.log_retention` says otherwise.
 pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
 
+/// Days the function's log group keeps its logs: its cargo-lambda
+/// `deploy.log_retention`, else [`DEFAULT_LOG_RETENTION_DAYS`].
+pub fn log_retention(lambda: &LambdaSettings) -> u32 {
+    lambda.log_retention.unwrap_or(DEFAULT_LOG_RETENTION_DAYS)
+}
+
 /// The function's X-Ray tracing mode: its cargo-lambda `deploy.tracing`,
 /// else `Active`.
 pub fn tracing(lambda: &LambdaSettings) -> &str {
@@ -168,7 +171,7 @@ pub fn tracing(lambda: &LambdaSettings) -> &str {
 /// Only the function's EventBridge rules may send to its failure queue
 /// (their targets' dead-letter queue).
 fn failure_queue_policy(cx: &mut ExportCx<'_>, f: &FunctionCx<'_>) {
-    let queue = format!("{}FailureQueue", f.logical());
+    let queue = f.failure_queue_id();
     cx.add(
         format!("{queue}Policy"),
         cfn::Resource::with_properties(

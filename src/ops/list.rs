@@ -72,30 +72,26 @@ pub struct Deployed {
 }
 
 fn deployed(m: &crate::workspace::Member, t: &crate::workspace::TriggerMeta) -> Deployed {
-    use crate::sources::{asynchronous, export};
+    use crate::ops::export::{log_retention, tracing};
+    use crate::sources::{asynchronous, export, stream};
     let lambda = m.lambda.clone().unwrap_or_default();
-    let own = format!("{}FailureQueue", export::logical(&m.name));
-    let is_async = asynchronous::applies(t.source);
-    // The function's asynchronous destination: the first binding's.
-    let function_wide = t.bindings.iter().find_map(|b| b.settings.str("on-failure"));
+    let own = || export::failure_queue_id(&m.name);
     let on_failure = t
         .bindings
         .iter()
         .map(|b| {
-            if is_async {
-                Some(function_wide.map_or_else(|| own.clone(), str::to_string))
-            } else if crate::sources::stream::applies(t.source) {
-                Some(b.settings.str("on-failure").map_or_else(|| own.clone(), str::to_string))
+            if asynchronous::applies(t.source) {
+                Some(asynchronous::on_failure(t).map_or_else(own, str::to_string))
+            } else if stream::applies(t.source) {
+                Some(b.settings.str("on-failure").map_or_else(own, str::to_string))
             } else {
                 None
             }
         })
         .collect();
     Deployed {
-        tracing: crate::ops::export::tracing(&lambda).to_string(),
-        log_retention: lambda
-            .log_retention
-            .unwrap_or(crate::ops::export::DEFAULT_LOG_RETENTION_DAYS),
+        tracing: tracing(&lambda).to_string(),
+        log_retention: log_retention(&lambda),
         on_failure,
     }
 }

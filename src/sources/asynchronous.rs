@@ -83,6 +83,12 @@ fn value<'t>(t: &'t TriggerMeta, key: &str) -> Option<&'t FieldValue> {
     t.bindings.iter().find_map(|b| b.settings.get(key))
 }
 
+/// The function's asynchronous `on-failure`, where a binding sets one (else
+/// its failure queue is the destination).
+pub fn on_failure(t: &TriggerMeta) -> Option<&str> {
+    value(t, ON_FAILURE.key).and_then(FieldValue::as_str)
+}
+
 /// Bindings of one function that give a key different values: Lambda has
 /// one asynchronous configuration per function, so `check` reports it (the
 /// export takes the first binding's).
@@ -125,7 +131,7 @@ pub fn check_crate(file: &Path, name: &str, t: &TriggerMeta, d: &mut Diagnostics
 /// plain CloudFormation's an `AWS::Lambda::EventInvokeConfig` on `$LATEST`.
 pub fn export(cx: &mut ExportCx<'_>, f: &mut FunctionCx<'_>) {
     let t = f.trigger;
-    let on_failure = match value(t, ON_FAILURE.key).and_then(FieldValue::as_str) {
+    let on_failure = match on_failure(t) {
         Some(v) => destination::resolve(cx, f, v),
         None => destination::Resolved {
             kind: Source::Sqs,

@@ -30,6 +30,12 @@ pub fn logical(name: &str) -> String {
 }
 
 /// Logical id of a managed resource (`PhotosBucket`).
+/// `PhotosS3TriggerFailureQueue`: the logical id of crate `name`'s failure
+/// queue (see [`FunctionCx::failure_queue`]).
+pub fn failure_queue_id(name: &str) -> String {
+    format!("{}FailureQueue", logical(name))
+}
+
 pub fn resource_id(r: &Resource) -> String {
     format!("{}{}", logical(&r.name), r.kind.spec().logical_suffix)
 }
@@ -256,7 +262,7 @@ impl<'a> FunctionCx<'a> {
     /// are spent. Declared on first use, with `sqs:SendMessage` on exactly
     /// it for the function's role (Lambda sends with that role).
     pub fn failure_queue(&mut self, cx: &mut ExportCx<'_>) -> Expr {
-        let id = format!("{}FailureQueue", self.logical());
+        let id = self.failure_queue_id();
         if !self.failure_queue {
             self.failure_queue = true;
             let mut q = cfn::Resource::with_properties(
@@ -282,6 +288,11 @@ impl<'a> FunctionCx<'a> {
         let queue = self.failure_queue(cx);
         self.dead_letter_rules.push(get_att(rule_id, "Arn"));
         json!({"Arn": queue})
+    }
+
+    /// The logical id of the function's failure queue.
+    pub fn failure_queue_id(&self) -> String {
+        failure_queue_id(&self.member.name)
     }
 
     /// `PhotosS3Trigger`

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{BindingProblem, Delivery};
-use crate::model::{Binding, KeyKind, KeySpec, Settings};
+use crate::model::{Binding, FieldValue, KeyKind, KeySpec, Settings};
 use crate::pattern::{DEFAULT_MAX_FILTERS, FilterCriteria, PatternError, RecordSource, Verdict};
 
 /// The key: a list of patterns, as JSON text; a record passes if any matches.
@@ -40,13 +40,17 @@ pub fn metrics(b: &Binding, props: &mut Map<String, Value>) {
     }
 }
 
-fn criteria(settings: &Settings, source: RecordSource) -> Option<Result<FilterCriteria, PatternError>> {
+/// The binding's filter patterns, as written (none when it has none).
+fn patterns(settings: &Settings) -> &[String] {
     match settings.get(KEY) {
-        Some(crate::model::FieldValue::List(patterns)) if !patterns.is_empty() => {
-            Some(FilterCriteria::parse(source, patterns, DEFAULT_MAX_FILTERS))
-        }
-        _ => None,
+        Some(FieldValue::List(patterns)) => patterns,
+        _ => &[],
     }
+}
+
+fn criteria(settings: &Settings, source: RecordSource) -> Option<Result<FilterCriteria, PatternError>> {
+    let patterns = patterns(settings);
+    (!patterns.is_empty()).then(|| FilterCriteria::parse(source, patterns, DEFAULT_MAX_FILTERS))
 }
 
 /// The patterns validated as Lambda does when it creates the mapping.
@@ -61,17 +65,9 @@ pub fn check(settings: &Settings, source: RecordSource) -> Result<(), BindingPro
     }
 }
 
-/// The number of filters, for `describe` and `list`.
-pub fn count(b: &Binding) -> usize {
-    match b.settings.get(KEY) {
-        Some(crate::model::FieldValue::List(p)) => p.len(),
-        _ => 0,
-    }
-}
-
 /// "2 filters", for `describe` and `list`; `None` without filters.
 pub fn counted(b: &Binding) -> Option<String> {
-    match count(b) {
+    match patterns(&b.settings).len() {
         0 => None,
         1 => Some("1 filter".into()),
         n => Some(format!("{n} filters")),
@@ -91,9 +87,7 @@ pub fn labelled(b: &Binding) -> String {
 /// `FilterCriteria` of the mapping (SAM's event and
 /// `AWS::Lambda::EventSourceMapping` spell it alike), each pattern as written.
 pub fn export(b: &Binding, props: &mut Map<String, Value>) {
-    let Some(crate::model::FieldValue::List(patterns)) = b.settings.get(KEY) else {
-        return;
-    };
+    let patterns = patterns(&b.settings);
     if patterns.is_empty() {
         return;
     }
@@ -163,7 +157,7 @@ fn record_id(source: RecordSource, record: &Value) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FieldValue, Target};
+    use crate::model::Target;
 
     fn binding(patterns: &[&str]) -> Binding {
         let mut settings = Settings::new();
