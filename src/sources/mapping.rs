@@ -33,13 +33,6 @@ pub const FILTERS: KeySpec = KeySpec::new(
 pub const METRICS: KeySpec = KeySpec::new("metrics", KeyKind::Bool)
     .flag("Streams and queues: publish the mapping's event-count metrics to CloudWatch [default: false]");
 
-/// The mapping's `MetricsConfig`, where `metrics = true`.
-pub fn metrics(b: &Binding, props: &mut Map<String, Value>) {
-    if b.settings.bool(METRICS.key) == Some(true) {
-        props.insert("MetricsConfig".into(), json!({"Metrics": ["EventCount"]}));
-    }
-}
-
 /// The binding's filter patterns, as written (none when it has none).
 fn patterns(settings: &Settings) -> &[String] {
     match settings.get(KEY) {
@@ -84,9 +77,13 @@ pub fn labelled(b: &Binding) -> String {
     counted(b).map(|c| format!(" {c}")).unwrap_or_default()
 }
 
-/// `FilterCriteria` of the mapping (SAM's event and
-/// `AWS::Lambda::EventSourceMapping` spell it alike), each pattern as written.
+/// What every mapping's properties take from these keys (SAM's events and
+/// `AWS::Lambda::EventSourceMapping` spell them alike): `MetricsConfig`
+/// where `metrics = true`, and `FilterCriteria`, each pattern as written.
 pub fn export(b: &Binding, props: &mut Map<String, Value>) {
+    if b.settings.bool(METRICS.key) == Some(true) {
+        props.insert("MetricsConfig".into(), json!({"Metrics": ["EventCount"]}));
+    }
     let patterns = patterns(&b.settings);
     if patterns.is_empty() {
         return;

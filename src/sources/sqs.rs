@@ -839,7 +839,6 @@ impl SourceSpec for Sqs {
         if let Some(c) = b.settings.int("maximum-concurrency") {
             props.insert("ScalingConfig".into(), json!({"MaximumConcurrency": c}));
         }
-        super::mapping::metrics(b, &mut props);
         super::mapping::export(b, &mut props);
         let event_name = f.event_name(b, index);
         if cx.sam() {

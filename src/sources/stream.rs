@@ -201,7 +201,6 @@ fn mapping_properties(b: &Binding) -> Map<String, Value> {
     if let Some(v) = b.settings.bool("bisect-batch-on-function-error") {
         props.insert("BisectBatchOnFunctionError".into(), json!(v));
     }
-    mapping::metrics(b, &mut props);
     mapping::export(b, &mut props);
     props
 }
