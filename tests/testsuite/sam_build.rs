@@ -70,7 +70,7 @@ fn sam_build_builds_every_exported_function() {
         ],
     );
     // The versions every generated crate is built with elsewhere in the suite.
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
     support::run(ws, &["export", "-o", "template.yaml"]).success();
 
     let path = std::env::join_paths(

@@ -40,7 +40,7 @@ fn workspace() -> tempfile::TempDir {
             "Europe/Berlin",
         ],
     );
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
     dir
 }
 

@@ -29,7 +29,6 @@ fn workspace() -> Workspace {
     let shared_target = support::shared_target_lock();
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path();
-    let lock = support::fixtures().join("generated/Cargo.lock");
     trigger(ws, &["new", "-q", "--source", "s3", "--bucket", "photos"]).success();
     trigger(
         ws,
@@ -51,7 +50,7 @@ fn workspace() -> Workspace {
         ],
     )
     .success();
-    std::fs::copy(lock, ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
     Workspace {
         dir,
         _shared_target: shared_target,

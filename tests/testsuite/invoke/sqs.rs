@@ -36,7 +36,7 @@ fn sqs_triggers_report_their_failed_messages() {
     let ws = dir.path();
     trigger(ws, &["new", "-q", "--source", "sqs", "--queue", "jobs"]).success();
     trigger(ws, &["new", "-q", "--source", "sqs", "--queue", "orders", "--fifo"]).success();
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
 
     // The crate's own sample: every message handled.
     let r = trigger(ws, &["invoke", "jobs-sqs-trigger"]).success();
@@ -114,7 +114,7 @@ fn invoke_applies_the_filter_criteria_before_the_function_sees_the_batch() {
         ],
     )
     .success();
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
 
     // A batch as the queue holds it (not through the filter).
     let r = trigger(

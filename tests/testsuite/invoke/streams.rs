@@ -32,7 +32,7 @@ fn a_failed_stream_record_is_reported_with_the_mapping_s_retries() {
         ],
     )
     .success();
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
     // Records as the stream holds them: a good one, one whose payload does
     // not fit the handler's type, one the filter drops, another good one.
     let r = trigger(

@@ -125,7 +125,7 @@ fn photo_app() -> tempfile::TempDir {
         ],
     );
     support::new(ws, &["--source", "dynamodb", "--table", "photo-index"]);
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
     dir
 }
 

@@ -202,7 +202,7 @@ fn invoke_applies_the_filter_policy_before_the_function_sees_the_event() {
         ],
     )
     .success();
-    std::fs::copy(support::fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    support::use_generated_lock(ws);
 
     // The default sample has no attributes: not delivered, not built.
     let r = trigger(ws, &["invoke", "orders-sns-trigger"]);

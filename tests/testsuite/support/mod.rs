@@ -12,6 +12,13 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// Give workspace `ws` the lockfile generated crates are tested with
+/// (`tests/fixtures/generated/Cargo.lock`), so every generated workspace
+/// resolves one dependency set and shares compiled crates.
+pub fn use_generated_lock(ws: &Path) {
+    std::fs::copy(fixtures().join("generated/Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+}
+
 /// A copy of `tests/fixtures/workspaces/<name>` in a new temporary folder.
 pub fn workspace(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
